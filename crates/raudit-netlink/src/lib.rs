@@ -1,0 +1,1 @@
+//! NETLINK_AUDIT client: a thin layer over the socket.

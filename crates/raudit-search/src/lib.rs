@@ -1,0 +1,1 @@
+//! `ausearch` and `aureport` over log files and rotated log sets.

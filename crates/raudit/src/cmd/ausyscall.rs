@@ -1,0 +1,9 @@
+//! `raudit ausyscall`.
+
+use std::ffi::OsString;
+
+/// Entry point: not built yet.
+pub fn main(_args: Vec<OsString>) -> i32 {
+    eprintln!("raudit ausyscall: not implemented yet");
+    1
+}

@@ -1,0 +1,9 @@
+//! `raudit ctl`.
+
+use std::ffi::OsString;
+
+/// Entry point: not built yet.
+pub fn main(_args: Vec<OsString>) -> i32 {
+    eprintln!("raudit ctl: not implemented yet");
+    1
+}
