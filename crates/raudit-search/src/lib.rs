@@ -1,1 +1,30 @@
 //! `ausearch` and `aureport` over log files and rotated log sets.
+//!
+//! A search is a pipeline read top to bottom: input files (or stdin) → line pieces
+//! ([`raudit_logfmt::lines`]) → record headers and the time window → event assembly
+//! ([`raudit_logfmt::Assembler`]) → [`matcher`] → [`output`].
+//!
+//! - [`options`]: the command line; [`criteria`]: what it asked for;
+//! - [`items`]/[`matcher`]: the per-event values ausearch extracts, and matching;
+//! - [`output`]: the formats; [`escape`]: output escaping;
+//! - [`timeparse`]/[`ctime`]: dates and times as the C library reads and writes them.
+
+pub mod config;
+pub mod criteria;
+pub mod ctime;
+pub mod escape;
+// pub mod items;
+pub mod machine;
+// pub mod matcher;
+pub mod options;
+pub mod output;
+// pub mod search;
+pub mod timeparse;
+
+/// `strerror` text for an I/O error (as the C tools print it).
+pub fn strerror(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(n) => nix::errno::Errno::from_raw(n).desc().to_string(),
+        None => e.to_string(),
+    }
+}

@@ -1,0 +1,135 @@
+//! An assembled event: the records that share one `(time, serial, node)` identity.
+
+/// Identity of an event within one node: seconds, milliseconds and serial number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct EventId {
+    /// Seconds since the epoch.
+    pub sec: i64,
+    /// Milliseconds (0–999).
+    pub milli: u32,
+    /// The kernel's serial number.
+    pub serial: u64,
+}
+
+/// Whether any record of an event carries an ENRICHED tail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogFormat {
+    /// Plain records.
+    Raw,
+    /// At least one record has the `0x1d`-separated interpretation tail.
+    Enriched,
+}
+
+#[derive(Debug, Clone)]
+struct Span {
+    rtype: i32,
+    start: u32,
+    msg_len: u32,
+    interp_len: Option<u32>,
+}
+
+/// One record of an event, borrowed from the event's storage.
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'a> {
+    /// Record type number (-1 when the type name is unknown).
+    pub rtype: i32,
+    /// The record text up to the ENRICHED separator (or the end of line), without newline.
+    pub msg: &'a [u8],
+    /// The ENRICHED tail after the separator, without newline, if the record has one.
+    pub interp: Option<&'a [u8]>,
+}
+
+/// A group of records with one identity, in arrival order. The record texts live in one
+/// buffer per event, so an event costs two allocations however many records it has.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Time and serial.
+    pub id: EventId,
+    /// `node=` of the records, if any.
+    pub node: Option<Vec<u8>>,
+    /// Type of the first record seen (what the C tools call the event's type).
+    pub first_type: i32,
+    /// RAW unless some record carries an ENRICHED tail.
+    pub format: LogFormat,
+    buf: Vec<u8>,
+    spans: Vec<Span>,
+}
+
+impl Event {
+    /// A new event holding one record.
+    pub fn new(id: EventId, node: Option<&[u8]>, rtype: i32, line: &[u8]) -> Event {
+        let mut e = Event {
+            id,
+            node: node.map(<[u8]>::to_vec),
+            first_type: rtype,
+            format: LogFormat::Raw,
+            buf: Vec::with_capacity(line.len() * 4),
+            spans: Vec::with_capacity(6),
+        };
+        e.push(rtype, line);
+        e
+    }
+
+    /// Appends a record line (as read: it may still end in a newline). The line is
+    /// split at the first ENRICHED separator; a trailing newline is removed.
+    pub fn push(&mut self, rtype: i32, line: &[u8]) {
+        let start = self.buf.len() as u32;
+        let (msg_len, interp_len) = match memchr::memchr(crate::INTERP_SEPARATOR, line) {
+            Some(sep) => {
+                self.format = LogFormat::Enriched;
+                let tail = &line[sep + 1..];
+                let tail = match memchr::memrchr(b'\n', tail) {
+                    Some(nl) => &tail[..nl],
+                    None => tail,
+                };
+                self.buf.extend_from_slice(&line[..sep]);
+                self.buf.extend_from_slice(tail);
+                (sep as u32, Some(tail.len() as u32))
+            }
+            None => {
+                let msg = match memchr::memrchr(b'\n', line) {
+                    Some(nl) => &line[..nl],
+                    None => line,
+                };
+                self.buf.extend_from_slice(msg);
+                (msg.len() as u32, None)
+            }
+        };
+        self.spans.push(Span {
+            rtype,
+            start,
+            msg_len,
+            interp_len,
+        });
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// True when the event has no records (never for events from the assembler).
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The i-th record in arrival order.
+    pub fn record(&self, i: usize) -> Option<Record<'_>> {
+        self.spans.get(i).map(|s| self.span(s))
+    }
+
+    /// The records in arrival order.
+    pub fn records(&self) -> impl DoubleEndedIterator<Item = Record<'_>> + ExactSizeIterator + '_ {
+        self.spans.iter().map(move |s| self.span(s))
+    }
+
+    fn span(&self, s: &Span) -> Record<'_> {
+        let a = s.start as usize;
+        let m = a + s.msg_len as usize;
+        Record {
+            rtype: s.rtype,
+            msg: &self.buf[a..m],
+            interp: s.interp_len.map(|l| &self.buf[m..m + l as usize]),
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Record lines as the C tools see them.
+//!
+//! `ausearch` and `aureport` read with `fgets` into an 8970-byte buffer, so a longer
+//! line arrives in pieces of at most 8969 bytes (each piece then treated as a line of
+//! its own), and every piece is a C string: it ends at its first NUL byte. [`Splitter`]
+//! reproduces that over any sequence of byte chunks, copying only the pieces that
+//! straddle two chunks.
+
+use crate::MAX_AUDIT_MESSAGE_LENGTH;
+
+/// Longest piece `fgets` returns.
+pub const PIECE: usize = MAX_AUDIT_MESSAGE_LENGTH - 1;
+
+/// Streaming line splitter; feed it chunks, get pieces.
+#[derive(Debug, Default)]
+pub struct Splitter {
+    carry: Vec<u8>,
+}
+
+/// A piece as a C string: up to (not including) its first NUL.
+fn cstr(p: &[u8]) -> &[u8] {
+    match memchr::memchr(0, p) {
+        Some(i) => &p[..i],
+        None => p,
+    }
+}
+
+impl Splitter {
+    /// A splitter with nothing pending.
+    pub fn new() -> Splitter {
+        Splitter::default()
+    }
+
+    /// Feeds a chunk; calls `f` with every complete piece (newline included when the
+    /// piece ends a line). `f` returns false to stop early (the rest is dropped).
+    pub fn feed(&mut self, mut data: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> bool {
+        if !self.carry.is_empty() {
+            let room = PIECE - self.carry.len();
+            let window = &data[..data.len().min(room)];
+            match memchr::memchr(b'\n', window) {
+                Some(i) => {
+                    self.carry.extend_from_slice(&data[..=i]);
+                    data = &data[i + 1..];
+                }
+                None if window.len() == room => {
+                    self.carry.extend_from_slice(window);
+                    data = &data[room..];
+                }
+                None => {
+                    self.carry.extend_from_slice(data);
+                    return true;
+                }
+            }
+            let piece = std::mem::take(&mut self.carry);
+            let go = f(cstr(&piece));
+            self.carry = piece;
+            self.carry.clear();
+            if !go {
+                return false;
+            }
+        }
+        loop {
+            let window = &data[..data.len().min(PIECE)];
+            let end = match memchr::memchr(b'\n', window) {
+                Some(i) => i + 1,
+                None if window.len() == PIECE => PIECE,
+                None => {
+                    self.carry.extend_from_slice(data);
+                    return true;
+                }
+            };
+            if !f(cstr(&data[..end])) {
+                return false;
+            }
+            data = &data[end..];
+        }
+    }
+
+    /// Ends the input: a last piece without newline is delivered.
+    pub fn finish(&mut self, f: &mut dyn FnMut(&[u8]) -> bool) -> bool {
+        if self.carry.is_empty() {
+            return true;
+        }
+        let piece = std::mem::take(&mut self.carry);
+        f(cstr(&piece))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(chunks: &[&[u8]]) -> Vec<Vec<u8>> {
+        let mut s = Splitter::new();
+        let mut out = Vec::new();
+        for c in chunks {
+            s.feed(c, &mut |p| {
+                out.push(p.to_vec());
+                true
+            });
+        }
+        s.finish(&mut |p| {
+            out.push(p.to_vec());
+            true
+        });
+        out
+    }
+
+    #[test]
+    fn lines_across_chunks() {
+        assert_eq!(
+            split(&[b"ab\ncd", b"e\nf"]),
+            vec![b"ab\n".to_vec(), b"cde\n".to_vec(), b"f".to_vec()]
+        );
+    }
+
+    #[test]
+    fn nul_ends_the_string() {
+        assert_eq!(
+            split(&[b"ab\0cd\nx\n"]),
+            vec![b"ab".to_vec(), b"x\n".to_vec()]
+        );
+    }
+
+    #[test]
+    fn long_lines_split_like_fgets() {
+        let mut line = vec![b'a'; PIECE + 10];
+        line.push(b'\n');
+        let got = split(&[&line[..100], &line[100..]]);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].len(), PIECE);
+        assert_eq!(got[1].len(), 11);
+        let got = split(&[&line]);
+        assert_eq!(got[0].len(), PIECE);
+    }
+}

@@ -1,0 +1,131 @@
+//! Number parsing with the semantics of C's `strtoul`/`strtol`/`strtoull` (leading
+//! white space, optional sign, base prefixes, stopping at the first non-digit, and
+//! reporting `ERANGE` overflow), which the compat tools rely on byte for byte.
+
+/// Result of a C-style integer conversion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conv<T> {
+    /// The converted value (saturated on overflow, as C does).
+    pub value: T,
+    /// Bytes consumed (0 when no digits were found).
+    pub used: usize,
+    /// `errno == ERANGE` would have been set.
+    pub overflow: bool,
+}
+
+fn skip_space(s: &[u8]) -> usize {
+    s.iter()
+        .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
+        .unwrap_or(s.len())
+}
+
+fn digit(c: u8, base: u32) -> Option<u32> {
+    let d = match c {
+        b'0'..=b'9' => (c - b'0') as u32,
+        b'a'..=b'z' => (c - b'a') as u32 + 10,
+        b'A'..=b'Z' => (c - b'A') as u32 + 10,
+        _ => return None,
+    };
+    (d < base).then_some(d)
+}
+
+/// Magnitude parse shared by the conversions: returns (negative, magnitude, used, overflow).
+fn parse_mag(s: &[u8], base: u32) -> (bool, u64, usize, bool) {
+    let mut i = skip_space(s);
+    let mut neg = false;
+    if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
+        neg = s[i] == b'-';
+        i += 1;
+    }
+    let mut base = base;
+    if (base == 0 || base == 16)
+        && i + 1 < s.len()
+        && s[i] == b'0'
+        && (s[i + 1] == b'x' || s[i + 1] == b'X')
+        && i + 2 < s.len()
+        && digit(s[i + 2], 16).is_some()
+    {
+        i += 2;
+        base = 16;
+    } else if base == 0 {
+        base = if i < s.len() && s[i] == b'0' { 8 } else { 10 };
+    }
+    let start = i;
+    let mut v: u64 = 0;
+    let mut over = false;
+    while i < s.len() {
+        let Some(d) = digit(s[i], base) else { break };
+        match v
+            .checked_mul(base as u64)
+            .and_then(|x| x.checked_add(d as u64))
+        {
+            Some(n) => v = n,
+            None => over = true,
+        }
+        i += 1;
+    }
+    if i == start {
+        return (false, 0, 0, false);
+    }
+    (neg, if over { u64::MAX } else { v }, i, over)
+}
+
+/// C `strtoul` on a 64-bit target (also `strtoull`).
+pub fn strtoul(s: &[u8], base: u32) -> Conv<u64> {
+    let (neg, v, used, overflow) = parse_mag(s, base);
+    let value = if overflow {
+        u64::MAX
+    } else if neg {
+        v.wrapping_neg()
+    } else {
+        v
+    };
+    Conv {
+        value,
+        used,
+        overflow,
+    }
+}
+
+/// C `strtol`/`strtoll` on a 64-bit target.
+pub fn strtol(s: &[u8], base: u32) -> Conv<i64> {
+    let (neg, v, used, mut overflow) = parse_mag(s, base);
+    let value = if neg {
+        if v > (i64::MAX as u64) + 1 {
+            overflow = true;
+            i64::MIN
+        } else {
+            (v as i128).wrapping_neg() as i64
+        }
+    } else if v > i64::MAX as u64 {
+        overflow = true;
+        i64::MAX
+    } else {
+        v as i64
+    };
+    Conv {
+        value,
+        used,
+        overflow,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_c() {
+        assert_eq!(strtoul(b"123abc", 10).value, 123);
+        assert_eq!(strtoul(b"  -1", 10).value, u64::MAX);
+        assert!(!strtoul(b"-1", 10).overflow);
+        assert!(strtoul(b"99999999999999999999", 10).overflow);
+        assert_eq!(strtoul(b"c000003e", 16).value, 0xc000003e);
+        assert_eq!(strtoul(b"0x10", 0).value, 16);
+        assert_eq!(strtoul(b"010", 0).value, 8);
+        assert_eq!(strtoul(b"x", 10).used, 0);
+        assert_eq!(strtol(b"-13", 0).value, -13);
+        assert_eq!(strtol(b"9223372036854775808", 10).value, i64::MAX);
+        assert!(strtol(b"9223372036854775808", 10).overflow);
+    }
+}
