@@ -104,21 +104,24 @@ def safe_eval(expr):
 def cpp_values(incdir, header, prefix, defs=(), name_re=r"\w+"):
     """Expand every `#define PREFIXname` of a header with cpp; return {name: int}."""
     src = "#include <%s>\n" % header
-    base = ["cpp", "-P", "-nostdinc", "-undef", "-I", incdir] + ["-D" + d for d in defs]
+    incs = [incdir] if isinstance(incdir, str) else list(incdir)
+    base = ["cpp", "-P", "-nostdinc", "-undef"] + ["-I" + i for i in incs] + ["-D" + d for d in defs]
     macros = subprocess.run(base + ["-dM", "-"], input=src, capture_output=True,
                             text=True, check=True).stdout
-    names = sorted(set(re.findall(r"^#define %s(%s)[ (]" % (re.escape(prefix), name_re), macros, re.M)))
-    probe = src + "".join("@@%s@@ %s%s\n" % (n, prefix, n) for n in names)
+    names = sorted(set(re.findall(r"^#define %s(%s)[\s(]" % (re.escape(prefix), name_re), macros, re.M)))
+    probe = src + "".join("@@ZZ%s@@ %s%s\n" % (n, prefix, n) for n in names)
     out = subprocess.run(base + ["-"], input=probe, capture_output=True, text=True,
                          check=True).stdout
     res = {}
     for line in out.splitlines():
-        m = re.match(r"@@(\w+)@@ (.*)$", line)
+        m = re.match(r"@@ZZ(\w+)@@ (.*)$", line)
         if not m:
             continue
         n, e = m.groups()
         try:
-            res[n] = safe_eval(re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]+\b", r"\1", e))
+            e = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]+\b", r"\1", e)
+            e = re.sub(r"\b0([0-7]+)\b", r"0o\1", e)  # C octal literals
+            res[n] = safe_eval(e)
         except (ValueError, SyntaxError):
             pass
     return res
@@ -200,6 +203,50 @@ def raw_tables():
         if n != "MAX":
             i2s.setdefault(v, n.lower())
     t["family"] = (sorted(i2s.items()), {})
+    host = ["/usr/include/x86_64-linux-gnu", "/usr/include"]
+    xdefs = ["__x86_64__", "__SIZEOF_POINTER__=8", "__LP64__"]
+
+    def bits(vals, keep=lambda n: True):
+        i2s = {}
+        for n, v in sorted(vals.items(), key=lambda x: (x[1], x[0])):
+            if v > 0 and v & (v - 1) == 0 and keep(n):
+                i2s.setdefault(v, n)
+        return (sorted(i2s.items()), {})
+
+    def plain(vals, keep=lambda n: True):
+        i2s = {}
+        for n, v in sorted(vals.items(), key=lambda x: (x[1], x[0])):
+            if v >= 0 and keep(n):
+                i2s.setdefault(v, n)
+        return (sorted(i2s.items()), {})
+
+    # open flags: first name per single-bit value, in header order
+    of = {}
+    for n, v in cpp_values(host, "linux/fcntl.h", "", xdefs, r"_*O_\w+").items():
+        of[n] = v
+    t["oflag"] = bits(of)
+    t["clone"] = bits({"CLONE_" + n: v for n, v in
+                       cpp_values(host, "linux/sched.h", "CLONE_", xdefs).items()})
+    t["mmap"] = bits({"MAP_" + n: v for n, v in
+                      cpp_values(host, "linux/mman.h", "MAP_", xdefs).items()},
+                     lambda n: n not in ("MAP_TYPE",))
+    t["prot"] = bits({"PROT_" + n: v for n, v in
+                      cpp_values(host, "linux/mman.h", "PROT_", xdefs).items()})
+    t["fcntl"] = plain({"F_" + n: v for n, v in
+                        cpp_values(host, "linux/fcntl.h", "F_", xdefs).items()},
+                       lambda n: not re.search(r"SEAL|OWNER_|LCK$|BASE|_OK$|HINT_", n)
+                       or n == "F_CANCELLK")
+    t["access"] = bits(dict(simple_defines("/usr/include/unistd.h", "")),
+                       lambda n: n in ("R_OK", "W_OK", "X_OK"))
+    t["seek"] = plain({"SEEK_" + n: v for n, v in simple_defines("/usr/include/linux/fs.h", "SEEK_")},
+                      lambda n: n != "SEEK_MAX")
+    st = {}
+    with open("/usr/include/x86_64-linux-gnu/bits/socket_type.h") as f:
+        for line in f:
+            m = re.match(r"\s+(SOCK_\w+) = ([1-9]\d*),", line)
+            if m:
+                st[m.group(1)] = int(m.group(2))
+    t["socktype"] = plain(st)
     return t
 
 
@@ -300,13 +347,41 @@ def oracle():
         cases.append(("exit", i, "exit=-%d" % i))
     for i in range(0, 64):
         cases.append(("family", i, "saddr=%02X00" % i))
+    # syscall argument tables, through x86_64 syscalls whose arguments auparse decodes
+    for b in range(0, 32):
+        cases.append(("oflag", 1 << b, "2 a1=%x" % (1 << b)))
+        cases.append(("clone", 1 << b, "56 a2=%x" % (1 << b)))
+        cases.append(("mmap", 1 << b, "9 a3=%x" % (1 << b)))
+    for b in range(0, 4):
+        cases.append(("prot", 1 << b, "9 a2=%x" % (1 | (1 << b))))
+        cases.append(("access", 1 << b, "21 a1=%x" % (1 << b)))
+    for v in list(range(0, 64)) + list(range(1024, 1088)):
+        cases.append(("fcntl", v, "72 a1=%x" % v))
+    for v in range(0, 16):
+        cases.append(("seek", v, "8 a2=%x" % v))
+        cases.append(("socktype", v, "41 a1=%x" % v))
     lines = []
     for k, (_, _, field) in enumerate(cases, 1):
+        if field[0].isdigit():
+            sc, arg = field.split(" ")
+            args = {"a0": "3", "a1": "0", "a2": "0", "a3": "0"}
+            args[arg[:2]] = arg[3:]
+            lines.append("type=SYSCALL msg=audit(1700000000.000:%d): arch=c000003e syscall=%s "
+                         "success=yes exit=0 a0=%s a1=%s a2=%s a3=%s items=0 ppid=1 pid=2 "
+                         "auid=1 uid=1 gid=1 euid=1 suid=1 fsuid=1 egid=1 sgid=1 fsgid=1 "
+                         "tty=(none) ses=1 comm=\"x\" exe=\"/x\" key=(null)\n"
+                         % (k, sc, args["a0"], args["a1"], args["a2"], args["a3"]))
+            continue
         lines.append("type=UNKNOWN[1399] msg=audit(1700000000.000:%d): %s\n" % (k, field))
     res = run_ausearch("".join(lines), env)
+    missing = [k for k in range(1, len(lines) + 1) if k not in res]
+    if missing:
+        die("ausearch printed no record for cases %s: %s" % (missing[:5], lines[missing[0] - 1]))
     with open(os.path.join(ORACLE, "ausearch-values.txt"), "w") as f:
         for k, (table, num, field) in enumerate(cases, 1):
             key = field.split("=", 1)[0]
+            if key[0].isdigit():
+                key = key.split(" ")[1]
             f.write("%s\t%d\t%s\n" % (table, num, res[k][key]))
 
 
@@ -331,7 +406,7 @@ def run_ausearch(text, env):
         if body.startswith("saddr="):
             res[int(m.group(1))] = {"saddr": body[len("saddr="):]}
             continue
-        for part in re.split(r" (?=[a-z_]+=)", body):
+        for part in re.split(r" (?=[a-z_0-9-]+=)", body):
             k, _, v = part.partition("=")
             fields[k] = v
         res[int(m.group(1))] = fields
@@ -382,6 +457,20 @@ def oracle_tables():
                     continue
                 v = m.group(1)
             i2s.append((int(num), v))
+        t[table] = (i2s, {})
+    # flag/enum tables: one bit or value per case
+    drop = {"oflag": "O_RDONLY", "mmap": "MAP_FILE", "prot": "PROT_READ"}
+    for table in ("oflag", "clone", "mmap", "prot", "access", "fcntl", "seek", "socktype"):
+        i2s = []
+        for tb, num, v in vals:
+            if tb != table or v.startswith("0x") or v.startswith("unknown"):
+                continue
+            names = [x for x in v.split("|")
+                     if x != drop.get(table) or (table == "prot" and int(num) == 1)]
+            if table == "clone" and int(num) < 256:
+                continue  # the low byte is the exit signal
+            if len(names) == 1:
+                i2s.append((int(num), names[0]))
         t[table] = (i2s, {})
     return t
 
@@ -469,6 +558,17 @@ def generate():
     emit_i2s(out, "SIGNALS", t["signal"][0], "Signal names as auparse prints them")
     emit_i2s(out, "CAPS", t["cap"][0], "Capability names as auparse prints them")
     emit_i2s(out, "FAMILIES", t["family"][0], "Socket address family names as auparse prints them")
+    for table, ident, doc in [
+        ("oflag", "OPEN_FLAGS", "open(2) flag bits as auparse names them"),
+        ("clone", "CLONE_FLAGS", "clone(2) flag bits as auparse names them"),
+        ("mmap", "MMAP_FLAGS", "mmap(2) flag bits as auparse names them"),
+        ("prot", "PROT_FLAGS", "mmap/mprotect protection bits as auparse names them"),
+        ("access", "ACCESS_FLAGS", "access(2) mode bits as auparse names them"),
+        ("fcntl", "FCNTL_CMDS", "fcntl(2) commands as auparse names them"),
+        ("seek", "SEEK_WHENCE", "lseek(2) whence values as auparse names them"),
+        ("socktype", "SOCK_TYPES", "Socket types as auparse names them"),
+    ]:
+        emit_i2s(out, ident, t[table][0], doc)
     with open(OUT, "w") as f:
         f.write("\n".join(out).rstrip("\n") + "\n")
 

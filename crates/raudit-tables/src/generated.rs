@@ -7560,3 +7560,143 @@ pub(crate) static FAMILIES: &[(u32, &str)] = &[
     (43, "smc"),
     (44, "xdp"),
 ];
+
+/// open(2) flag bits as auparse names them (sorted by number).
+pub(crate) static OPEN_FLAGS: &[(u32, &str)] = &[
+    (1, "O_WRONLY"),
+    (2, "O_RDWR"),
+    (64, "O_CREAT"),
+    (128, "O_EXCL"),
+    (256, "O_NOCTTY"),
+    (512, "O_TRUNC"),
+    (1024, "O_APPEND"),
+    (2048, "O_NONBLOCK"),
+    (4096, "O_DSYNC"),
+    (8192, "O_ASYNC"),
+    (16384, "O_DIRECT"),
+    (65536, "O_DIRECTORY"),
+    (131072, "O_NOFOLLOW"),
+    (262144, "O_NOATIME"),
+    (524288, "O_CLOEXEC"),
+    (1048576, "__O_SYNC"),
+    (2097152, "O_PATH"),
+    (4194304, "__O_TMPFILE"),
+];
+
+/// clone(2) flag bits as auparse names them (sorted by number).
+pub(crate) static CLONE_FLAGS: &[(u32, &str)] = &[
+    (256, "CLONE_VM"),
+    (512, "CLONE_FS"),
+    (1024, "CLONE_FILES"),
+    (2048, "CLONE_SIGHAND"),
+    (8192, "CLONE_PTRACE"),
+    (16384, "CLONE_VFORK"),
+    (32768, "CLONE_PARENT"),
+    (65536, "CLONE_THREAD"),
+    (131072, "CLONE_NEWNS"),
+    (262144, "CLONE_SYSVSEM"),
+    (524288, "CLONE_SETTLS"),
+    (1048576, "CLONE_PARENT_SETTID"),
+    (2097152, "CLONE_CHILD_CLEARTID"),
+    (4194304, "CLONE_DETACHED"),
+    (8388608, "CLONE_UNTRACED"),
+    (16777216, "CLONE_CHILD_SETTID"),
+    (33554432, "CLONE_STOPPED"),
+    (67108864, "CLONE_NEWUTS"),
+    (134217728, "CLONE_NEWIPC"),
+    (268435456, "CLONE_NEWUSER"),
+    (536870912, "CLONE_NEWPID"),
+    (1073741824, "CLONE_NEWNET"),
+    (2147483648, "CLONE_IO"),
+];
+
+/// mmap(2) flag bits as auparse names them (sorted by number).
+pub(crate) static MMAP_FLAGS: &[(u32, &str)] = &[
+    (1, "MAP_SHARED"),
+    (2, "MAP_PRIVATE"),
+    (16, "MAP_FIXED"),
+    (32, "MAP_ANONYMOUS"),
+    (64, "MAP_32BIT"),
+    (256, "MAP_GROWSDOWN"),
+    (2048, "MAP_DENYWRITE"),
+    (4096, "MAP_EXECUTABLE"),
+    (8192, "MAP_LOCKED"),
+    (16384, "MAP_NORESERVE"),
+    (32768, "MAP_POPULATE"),
+    (65536, "MAP_NONBLOCK"),
+    (131072, "MAP_STACK"),
+    (262144, "MAP_HUGETLB"),
+    (524288, "MAP_SYNC"),
+    (1048576, "MAP_FIXED_NOREPLACE"),
+    (67108864, "MAP_UNINITIALIZED"),
+];
+
+/// mmap/mprotect protection bits as auparse names them (sorted by number).
+pub(crate) static PROT_FLAGS: &[(u32, &str)] = &[
+    (1, "PROT_READ"),
+    (2, "PROT_WRITE"),
+    (4, "PROT_EXEC"),
+    (8, "PROT_SEM"),
+];
+
+/// access(2) mode bits as auparse names them (sorted by number).
+pub(crate) static ACCESS_FLAGS: &[(u32, &str)] = &[
+    (1, "X_OK"),
+    (2, "W_OK"),
+    (4, "R_OK"),
+];
+
+/// fcntl(2) commands as auparse names them (sorted by number).
+pub(crate) static FCNTL_CMDS: &[(u32, &str)] = &[
+    (0, "F_DUPFD"),
+    (1, "F_GETFD"),
+    (2, "F_SETFD"),
+    (3, "F_GETFL"),
+    (4, "F_SETFL"),
+    (5, "F_GETLK"),
+    (6, "F_SETLK"),
+    (7, "F_SETLKW"),
+    (8, "F_SETOWN"),
+    (9, "F_GETOWN"),
+    (10, "F_SETSIG"),
+    (11, "F_GETSIG"),
+    (12, "F_GETLK64"),
+    (13, "F_SETLK64"),
+    (14, "F_SETLKW64"),
+    (15, "F_SETOWN_EX"),
+    (16, "F_GETOWN_EX"),
+    (17, "F_GETOWNER_UIDS"),
+    (1024, "F_SETLEASE"),
+    (1025, "F_GETLEASE"),
+    (1026, "F_NOTIFY"),
+    (1029, "F_CANCELLK"),
+    (1030, "F_DUPFD_CLOEXEC"),
+    (1031, "F_SETPIPE_SZ"),
+    (1032, "F_GETPIPE_SZ"),
+    (1033, "F_ADD_SEALS"),
+    (1034, "F_GET_SEALS"),
+    (1035, "F_GET_RW_HINT"),
+    (1036, "F_SET_RW_HINT"),
+    (1037, "F_GET_FILE_RW_HINT"),
+    (1038, "F_SET_FILE_RW_HINT"),
+];
+
+/// lseek(2) whence values as auparse names them (sorted by number).
+pub(crate) static SEEK_WHENCE: &[(u32, &str)] = &[
+    (0, "SEEK_SET"),
+    (1, "SEEK_CUR"),
+    (2, "SEEK_END"),
+    (3, "SEEK_DATA"),
+    (4, "SEEK_HOLE"),
+];
+
+/// Socket types as auparse names them (sorted by number).
+pub(crate) static SOCK_TYPES: &[(u32, &str)] = &[
+    (1, "SOCK_STREAM"),
+    (2, "SOCK_DGRAM"),
+    (3, "SOCK_RAW"),
+    (4, "SOCK_RDM"),
+    (5, "SOCK_SEQPACKET"),
+    (6, "SOCK_DCCP"),
+    (10, "SOCK_PACKET"),
+];

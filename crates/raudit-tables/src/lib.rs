@@ -317,6 +317,47 @@ pub fn family_name(n: u32) -> Option<&'static str> {
     by_number(g::FAMILIES, n)
 }
 
+/// open(2) flag bits and their names, in auparse's print order (O_RDONLY,
+/// value 0, is not listed: auparse prints it when the access mode is 0).
+pub fn open_flags() -> &'static [(u32, &'static str)] {
+    g::OPEN_FLAGS
+}
+
+/// clone(2) flag bits and names, in print order (the low byte is a signal).
+pub fn clone_flags() -> &'static [(u32, &'static str)] {
+    g::CLONE_FLAGS
+}
+
+/// mmap(2) flag bits and names, in print order (MAP_FILE, 0, not listed).
+pub fn mmap_flags() -> &'static [(u32, &'static str)] {
+    g::MMAP_FLAGS
+}
+
+/// Memory protection bits and names, in print order (PROT_NONE not listed).
+pub fn prot_flags() -> &'static [(u32, &'static str)] {
+    g::PROT_FLAGS
+}
+
+/// access(2) mode bits and names, in print order (F_OK not listed).
+pub fn access_flags() -> &'static [(u32, &'static str)] {
+    g::ACCESS_FLAGS
+}
+
+/// The fcntl(2) command name of `n` (`F_SETFD`…).
+pub fn fcntl_cmd_name(n: u32) -> Option<&'static str> {
+    by_number(g::FCNTL_CMDS, n)
+}
+
+/// The lseek(2) whence name of `n` (`SEEK_SET`…).
+pub fn seek_name(n: u32) -> Option<&'static str> {
+    by_number(g::SEEK_WHENCE, n)
+}
+
+/// The socket type name of `n` (`SOCK_STREAM`…).
+pub fn sock_type_name(n: u32) -> Option<&'static str> {
+    by_number(g::SOCK_TYPES, n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
