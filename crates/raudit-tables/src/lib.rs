@@ -16,6 +16,7 @@
 
 use std::cmp::Ordering;
 
+#[rustfmt::skip]
 mod generated;
 use generated as g;
 
