@@ -11,6 +11,7 @@
 pub mod assemble;
 pub mod event;
 pub mod header;
+pub mod interpret;
 pub mod lines;
 pub mod num;
 

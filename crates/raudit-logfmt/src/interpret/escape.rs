@@ -1,0 +1,139 @@
+//! Output escaping (`ausearch --escape`) and the log's hex encoding.
+
+/// How interpreted text is escaped for output (`ausearch --escape`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum Escape {
+    /// No escaping.
+    Raw,
+    /// Control characters (< 0x20) as `\ooo` octal: ausearch's default.
+    #[default]
+    Tty,
+    /// `Tty` plus a backslash before each of `` "'`$\!()| `` and space.
+    Shell,
+    /// `Shell` plus a backslash before each of ``;#&*?[]<>{}``.
+    ShellQuote,
+}
+
+const SH_SET: &[u8] = b"\"'`$\\!()| ";
+const QUOTE_SET: &[u8] = b"\"'`$\\!()| ;#&*?[]<>{}";
+
+/// Append `s` to `out`, escaped per `mode`.
+pub fn escape_into(s: &[u8], mode: Escape, out: &mut Vec<u8>) {
+    let set: &[u8] = match mode {
+        Escape::Raw => {
+            out.extend_from_slice(s);
+            return;
+        }
+        Escape::Tty => b"",
+        Escape::Shell => SH_SET,
+        Escape::ShellQuote => QUOTE_SET,
+    };
+    for &c in s {
+        if c < 32 {
+            out.extend_from_slice(&[
+                b'\\',
+                b'0' + (c >> 6),
+                b'0' + ((c >> 3) & 7),
+                b'0' + (c & 7),
+            ]);
+        } else if set.contains(&c) {
+            out.extend_from_slice(&[b'\\', c]);
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// The hex digit value as auparse's `x2c` reads it (non-hex reads as 0).
+fn nibble(b: u8) -> u8 {
+    match b {
+        b'0'..=b'9' => b - b'0',
+        b'a'..=b'f' => b - b'a' + 10,
+        b'A'..=b'F' => b - b'A' + 10,
+        _ => 0,
+    }
+}
+
+/// auparse's `au_unescape`: decode the leading run of hex digits of `s`
+/// (an odd last digit becomes a high nibble). A value starting with `(`
+/// (the kernel's `(null)`) is returned up to its `)`. `None` when fewer than
+/// two hex digits lead. The result is padded with NULs to at least
+/// `s.len()/2 + 1` bytes, as the C buffer is.
+pub(crate) fn unhex(s: &[u8]) -> Option<Vec<u8>> {
+    if s.first() == Some(&b'(') {
+        let end = memchr::memchr(b')', s)?;
+        return Some(s[..=end].to_vec());
+    }
+    let hex_len = s.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    if hex_len < 2 {
+        return None;
+    }
+    let hex = &s[..hex_len];
+    let mut out: Vec<u8> = hex
+        .chunks(2)
+        .map(|p| (nibble(p[0]) << 4) | p.get(1).map_or(0, |&b| nibble(b)))
+        .collect();
+    let want = s.len() / 2 + 1;
+    if out.len() < want {
+        out.resize(want, 0);
+    }
+    Some(out)
+}
+
+/// A C string view: bytes up to the first NUL.
+pub(crate) fn cstr(b: &[u8]) -> &[u8] {
+    match memchr::memchr(0, b) {
+        Some(i) => &b[..i],
+        None => b,
+    }
+}
+
+/// auparse's `print_escaped`: a quoted value loses its quotes, `(null)`
+/// stays, a hex value is decoded (a leading `00` — abstract unix socket
+/// names — is skipped first); anything else is returned as is. The result
+/// is a C string (stops at the first NUL).
+pub(crate) fn unescape_value(val: &[u8]) -> Vec<u8> {
+    if let Some(rest) = val.strip_prefix(b"\"") {
+        return match memchr::memchr(b'"', rest) {
+            Some(i) => rest[..i].to_vec(),
+            None => b" ".to_vec(),
+        };
+    }
+    let src = if val.starts_with(b"00") {
+        &val[2..]
+    } else {
+        val
+    };
+    match unhex(src) {
+        Some(d) => cstr(&d).to_vec(),
+        None => val.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        let mut o = Vec::new();
+        escape_into(b"a b\n$", Escape::Tty, &mut o);
+        assert_eq!(o, b"a b\\012$");
+        o.clear();
+        escape_into(b"a b\n$;", Escape::Shell, &mut o);
+        assert_eq!(o, b"a\\ b\\012\\$;");
+        o.clear();
+        escape_into(b"a;", Escape::ShellQuote, &mut o);
+        assert_eq!(o, b"a\\;");
+    }
+
+    #[test]
+    fn unhexing() {
+        assert_eq!(unescape_value(b"2F746D70"), b"/tmp");
+        assert_eq!(unescape_value(b"\"/tmp\""), b"/tmp");
+        assert_eq!(unescape_value(b"(null)"), b"(null)");
+        assert_eq!(unescape_value(b"/x"), b"/x");
+        assert_eq!(unescape_value(b"616263"), b"abc");
+        assert_eq!(unescape_value(b"61626"), b"ab`");
+    }
+}
