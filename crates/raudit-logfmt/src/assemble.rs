@@ -16,7 +16,8 @@
 //!   array does (a freed slot is reused lowest first).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::event::{Event, EventId};
 use crate::header::Header;
@@ -29,9 +30,36 @@ pub fn is_single_record_type(t: i32) -> bool {
     t == 1327 || !(1300..2100).contains(&t) || t == 2000 || (1406..=1419).contains(&t)
 }
 
+/// A small multiplicative hasher for event identities (not exposed to untrusted
+/// collision attacks in a way that matters: a log can only slow its own search).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+}
+
 struct Slot {
     ev: Event,
     complete: bool,
+    /// Next building slot with the same identity (different node).
+    next_same: Option<usize>,
 }
 
 /// Groups records into events; see the module documentation for the rules.
@@ -39,13 +67,15 @@ pub struct Assembler {
     eoe_timeout: i64,
     slots: Vec<Option<Slot>>,
     free: BinaryHeap<Reverse<usize>>,
-    /// Events being built, by identity (node compared on lookup).
-    building: HashMap<EventId, Vec<usize>>,
+    /// First building slot per identity; others with the same identity chain from it.
+    building: HashMap<EventId, usize, BuildHasherDefault<IdHasher>>,
     /// Building events by start second, for the timeout.
-    by_sec: BTreeSet<(i64, usize)>,
+    by_sec: BinaryHeap<Reverse<(i64, usize)>>,
     /// All held events in release order.
-    order: BTreeSet<(EventId, usize)>,
+    order: BinaryHeap<Reverse<(EventId, usize)>>,
     ready: usize,
+    /// Storage of released events, reused for new ones.
+    spare: Vec<Event>,
 }
 
 impl Assembler {
@@ -55,10 +85,11 @@ impl Assembler {
             eoe_timeout,
             slots: Vec::new(),
             free: BinaryHeap::new(),
-            building: HashMap::new(),
-            by_sec: BTreeSet::new(),
-            order: BTreeSet::new(),
+            building: HashMap::default(),
+            by_sec: BinaryHeap::new(),
+            order: BinaryHeap::new(),
             ready: 0,
+            spare: Vec::new(),
         }
     }
 
@@ -72,23 +103,37 @@ impl Assembler {
         self.order.len()
     }
 
+    /// Gives a released event's storage back for reuse (optional; saves allocations).
+    pub fn recycle(&mut self, ev: Event) {
+        if self.spare.len() < 1024 {
+            self.spare.push(ev);
+        }
+    }
+
     /// Adds one record line (`line` as read, possibly ending in a newline). Returns
     /// false when the record was dropped (a lone `EOE`).
     pub fn add(&mut self, hdr: &Header<'_>, line: &[u8]) -> bool {
-        if let Some(list) = self.building.get(&hdr.id) {
-            for &i in list {
-                if let Some(slot) = &mut self.slots[i] {
-                    if slot.ev.node.as_deref() == hdr.node {
-                        slot.ev.push(hdr.rtype, line);
-                        return true;
-                    }
-                }
+        let mut at = self.building.get(&hdr.id).copied();
+        while let Some(i) = at {
+            let Some(slot) = &mut self.slots[i] else {
+                break;
+            };
+            if slot.ev.node.as_deref() == hdr.node {
+                slot.ev.push(hdr.rtype, line);
+                return true;
             }
+            at = slot.next_same;
         }
         if hdr.rtype == EOE {
             return false;
         }
-        let ev = Event::new(hdr.id, hdr.node, hdr.rtype, line);
+        let ev = match self.spare.pop() {
+            Some(mut e) => {
+                e.reset(hdr.id, hdr.node, hdr.rtype, line);
+                e
+            }
+            None => Event::new(hdr.id, hdr.node, hdr.rtype, line),
+        };
         let i = match self.free.pop() {
             Some(Reverse(i)) => i,
             None => {
@@ -97,24 +142,26 @@ impl Assembler {
             }
         };
         let single = is_single_record_type(hdr.rtype);
-        self.slots[i] = Some(Slot {
-            ev,
-            complete: single,
-        });
-        self.order.insert((hdr.id, i));
+        let mut next_same = None;
         if single {
             self.ready += 1;
         } else {
-            self.building.entry(hdr.id).or_default().push(i);
-            self.by_sec.insert((hdr.id.sec, i));
+            next_same = self.building.insert(hdr.id, i);
+            self.by_sec.push(Reverse((hdr.id.sec, i)));
         }
+        self.slots[i] = Some(Slot {
+            ev,
+            complete: single,
+            next_same,
+        });
+        self.order.push(Reverse((hdr.id, i)));
         // Time out events that started eoe_timeout or more seconds before this one.
         let limit = hdr.id.sec.saturating_sub(self.eoe_timeout);
-        while let Some(&(sec, j)) = self.by_sec.first() {
+        while let Some(&Reverse((sec, j))) = self.by_sec.peek() {
             if sec > limit {
                 break;
             }
-            self.by_sec.pop_first();
+            self.by_sec.pop();
             self.complete(j);
         }
         true
@@ -130,19 +177,37 @@ impl Assembler {
         slot.complete = true;
         self.ready += 1;
         let id = slot.ev.id;
-        if let Some(list) = self.building.get_mut(&id) {
-            list.retain(|&k| k != j);
-            if list.is_empty() {
-                self.building.remove(&id);
+        let after = slot.next_same.take();
+        // Unlink j from its identity chain.
+        match self.building.get(&id).copied() {
+            Some(first) if first == j => match after {
+                Some(n) => {
+                    self.building.insert(id, n);
+                }
+                None => {
+                    self.building.remove(&id);
+                }
+            },
+            Some(first) => {
+                let mut at = first;
+                while let Some(Some(s)) = self.slots.get_mut(at) {
+                    if s.next_same == Some(j) {
+                        s.next_same = after;
+                        break;
+                    }
+                    match s.next_same {
+                        Some(n) => at = n,
+                        None => break,
+                    }
+                }
             }
+            None => {}
         }
     }
 
     /// Marks every held event complete (end of input).
     pub fn terminate_all(&mut self) {
-        let pending: Vec<usize> = self.by_sec.iter().map(|&(_, j)| j).collect();
-        self.by_sec.clear();
-        for j in pending {
+        while let Some(Reverse((_, j))) = self.by_sec.pop() {
             self.complete(j);
         }
     }
@@ -152,11 +217,11 @@ impl Assembler {
         if self.ready == 0 {
             return None;
         }
-        let &(id, i) = self.order.first()?;
+        let &Reverse((_, i)) = self.order.peek()?;
         if !self.slots[i].as_ref().is_some_and(|s| s.complete) {
             return None;
         }
-        self.order.remove(&(id, i));
+        self.order.pop();
         self.ready -= 1;
         self.free.push(Reverse(i));
         self.slots[i].take().map(|s| s.ev)

@@ -70,6 +70,23 @@ impl Event {
         e
     }
 
+    /// Reuses this event's storage for a new event holding one record.
+    pub fn reset(&mut self, id: EventId, node: Option<&[u8]>, rtype: i32, line: &[u8]) {
+        self.id = id;
+        match (node, &mut self.node) {
+            (Some(n), Some(mine)) => {
+                mine.clear();
+                mine.extend_from_slice(n);
+            }
+            (n, mine) => *mine = n.map(<[u8]>::to_vec),
+        }
+        self.first_type = rtype;
+        self.format = LogFormat::Raw;
+        self.buf.clear();
+        self.spans.clear();
+        self.push(rtype, line);
+    }
+
     /// Appends a record line (as read: it may still end in a newline). The line is
     /// split at the first ENRICHED separator; a trailing newline is removed.
     pub fn push(&mut self, rtype: i32, line: &[u8]) {

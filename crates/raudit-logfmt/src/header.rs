@@ -137,17 +137,44 @@ fn parse_stamp(ts: &[u8], eoe_timeout: i64) -> Option<EventId> {
 /// Record type number for a type name as libaudit's `audit_name_to_msg_type` resolves it:
 /// the name table (case-insensitive), then `UNKNOWN[n]`, then a bare number; else -1.
 pub fn msg_type_from_name(name: &[u8]) -> i32 {
-    let mut up = [0u8; 64];
-    if name.len() <= up.len() {
-        let up = &mut up[..name.len()];
-        up.copy_from_slice(name);
-        up.make_ascii_uppercase();
-        if let Some(n) = std::str::from_utf8(up)
-            .ok()
-            .and_then(raudit_tables::msg_type_number)
-        {
-            return n as i32;
-        }
+    // Logs repeat a handful of type names: remember the last few lookups.
+    thread_local! {
+        static CACHE: std::cell::RefCell<[(u8, [u8; 23], i32); 8]> =
+            const { std::cell::RefCell::new([(0, [0; 23], 0); 8]) };
+        static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+    if name.is_empty() || name.len() > 23 {
+        return lookup_type(name);
+    }
+    let hit = CACHE.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|e| e.0 as usize == name.len() && &e.1[..name.len()] == name)
+            .map(|e| e.2)
+    });
+    if let Some(t) = hit {
+        return t;
+    }
+    let t = lookup_type(name);
+    CACHE.with(|c| {
+        let i = NEXT.with(|n| {
+            let i = n.get();
+            n.set((i + 1) % 8);
+            i
+        });
+        let mut e = (name.len() as u8, [0u8; 23], t);
+        e.1[..name.len()].copy_from_slice(name);
+        c.borrow_mut()[i] = e;
+    });
+    t
+}
+
+fn lookup_type(name: &[u8]) -> i32 {
+    if let Some(n) = std::str::from_utf8(name)
+        .ok()
+        .and_then(raudit_tables::msg_type_number)
+    {
+        return n as i32;
     }
     if let Some(rest) = name.strip_prefix(b"UNKNOWN[") {
         let Some(end) = memchr::memchr(b']', rest) else {

@@ -61,15 +61,25 @@ impl Splitter {
         }
         loop {
             let window = &data[..data.len().min(PIECE)];
-            let end = match memchr::memchr(b'\n', window) {
-                Some(i) => i + 1,
-                None if window.len() == PIECE => PIECE,
+            // One pass finds the newline, or a NUL first (then the string ends there and
+            // the piece still runs to the newline).
+            let (end, strlen) = match memchr::memchr2(b'\n', 0, window) {
+                Some(i) if window[i] == b'\n' => (i + 1, i + 1),
+                Some(z) => match memchr::memchr(b'\n', &window[z..]) {
+                    Some(n) => (z + n + 1, z),
+                    None if window.len() == PIECE => (PIECE, z),
+                    None => {
+                        self.carry.extend_from_slice(data);
+                        return true;
+                    }
+                },
+                None if window.len() == PIECE => (PIECE, PIECE),
                 None => {
                     self.carry.extend_from_slice(data);
                     return true;
                 }
             };
-            if !f(cstr(&data[..end])) {
+            if !f(&data[..strlen]) {
                 return false;
             }
             data = &data[end..];

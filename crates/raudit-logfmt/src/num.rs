@@ -70,8 +70,37 @@ fn parse_mag(s: &[u8], base: u32) -> (bool, u64, usize, bool) {
     (neg, if over { u64::MAX } else { v }, i, over)
 }
 
+/// Fast path for the common case: plain decimal digits (at most 19, so no overflow).
+#[inline]
+fn plain_decimal(s: &[u8]) -> Option<Conv<u64>> {
+    let mut v: u64 = 0;
+    let mut i = 0;
+    while i < s.len() && i < 19 {
+        let d = s[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        v = v * 10 + d as u64;
+        i += 1;
+    }
+    if i == 0 || (i == 19 && s.get(19).is_some_and(u8::is_ascii_digit)) {
+        return None;
+    }
+    Some(Conv {
+        value: v,
+        used: i,
+        overflow: false,
+    })
+}
+
 /// C `strtoul` on a 64-bit target (also `strtoull`).
+#[inline]
 pub fn strtoul(s: &[u8], base: u32) -> Conv<u64> {
+    if base == 10 {
+        if let Some(c) = plain_decimal(s) {
+            return c;
+        }
+    }
     let (neg, v, used, overflow) = parse_mag(s, base);
     let value = if overflow {
         u64::MAX

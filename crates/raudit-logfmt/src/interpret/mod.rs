@@ -263,6 +263,14 @@ fn enriched_value<'a>(tail: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     None
 }
 
+/// True when ausearch classifies `name=value` in a record of type `rtype` as a MAC
+/// label (its record splitter then keeps commas inside the value). `name` is taken
+/// exactly as given: ausearch passes it with a leading space in most positions, which
+/// never resolves.
+pub fn is_mac_label(rtype: u32, name: &[u8], value: &[u8]) -> bool {
+    field_type(rtype, name, value) == T::MacLabel
+}
+
 /// Interpret field `name` with raw value `value` (see the module docs for
 /// the exact contract), appending the printable, escaped text to `out`.
 pub fn interpret_field(
@@ -280,9 +288,15 @@ pub fn interpret_field(
         }
     }
     let t = field_type(ctx.rtype, name, value);
-    if matches!(t, T::Unclassified | T::Todo | T::MacLabel) {
+    if t == T::Unclassified {
         out.extend_from_slice(value);
         return Kind::Raw;
+    }
+    if matches!(t, T::Todo | T::MacLabel) {
+        // Typed fields whose text is the value itself: ausearch follows them with a
+        // space even when its splitter cut them at a comma.
+        out.extend_from_slice(value);
+        return Kind::Interpreted;
     }
     let mut text = Vec::with_capacity(value.len() + 16);
     let from_tail = ctx
