@@ -612,7 +612,7 @@ impl Ctx {
 /// libaudit's encoding of an untrusted value: quoted, or hex when it holds
 /// quotes, spaces or control bytes.
 fn encode_value(v: &[u8]) -> Vec<u8> {
-    if v.iter().any(|&c| c == b'"' || c < 0x21 || c >= 0x7f) {
+    if v.iter().any(|&c| c == b'"' || !(0x21..0x7f).contains(&c)) {
         v.iter()
             .flat_map(|c| format!("{c:02X}").into_bytes())
             .collect()
