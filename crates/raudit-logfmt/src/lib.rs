@@ -13,6 +13,7 @@ pub mod event;
 pub mod header;
 pub mod interpret;
 pub mod lines;
+pub mod normalize;
 pub mod num;
 
 pub use assemble::Assembler;

@@ -13,6 +13,7 @@ pub mod config;
 pub mod criteria;
 pub mod ctime;
 pub mod escape;
+pub mod formats;
 pub mod interp_out;
 // pub mod items;
 pub mod machine;

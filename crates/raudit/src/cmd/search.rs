@@ -1,9 +1,14 @@
-//! `raudit search`.
+//! `raudit search` ≡ `ausearch`.
 
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
 
-/// Entry point: not built yet.
-pub fn main(_args: Vec<OsString>) -> i32 {
-    eprintln!("raudit search: not implemented yet");
-    1
+/// Entry point: arguments after the tool name.
+pub fn main(args: Vec<OsString>) -> i32 {
+    let args: Vec<Vec<u8>> = args.into_iter().map(OsString::into_vec).collect();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    raudit_search::search::main(&args, &mut out, &mut err)
 }
