@@ -167,3 +167,60 @@ fn formats_match_ausearch() {
         failures.join("\n")
     );
 }
+
+/// Development aid: compares against `ausearch` on every log under
+/// `$RAUDIT_FORMATS_CORPUS` and prints per-file line match rates (nothing is stored).
+/// Run with `cargo test --test formats_golden -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn corpus_match_rates() {
+    let Ok(root) = std::env::var("RAUDIT_FORMATS_CORPUS") else {
+        return;
+    };
+    std::env::set_var("TZ", "UTC");
+    std::env::set_var("LC_ALL", "C");
+    raudit_search::ctime::init_locale();
+    let mut files = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(root)];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    for f in files {
+        let evs = events(&std::fs::read(&f).unwrap());
+        for (variant, args) in [
+            ("csv", &["--format", "csv"][..]),
+            ("text", &["--format", "text"][..]),
+        ] {
+            let real = std::process::Command::new("ausearch")
+                .arg("-if")
+                .arg(&f)
+                .args(args)
+                .env("TZ", "UTC")
+                .env("LC_ALL", "C")
+                .output()
+                .unwrap();
+            let (got, _) = render(&evs, variant);
+            let wl: Vec<&[u8]> = real.stdout.split(|&b| b == b'\n').collect();
+            let gl: Vec<&[u8]> = got.split(|&b| b == b'\n').collect();
+            let total = wl.len().max(gl.len());
+            let same = (0..total).filter(|&i| wl.get(i) == gl.get(i)).count();
+            println!("{same}/{total} {variant} {}", f.display());
+            if let Some(i) = (0..total).find(|&i| wl.get(i) != gl.get(i)) {
+                println!(
+                    "  first diff line {}:\n    want {}\n    got  {}",
+                    i + 1,
+                    String::from_utf8_lossy(wl.get(i).copied().unwrap_or(b"<none>")),
+                    String::from_utf8_lossy(gl.get(i).copied().unwrap_or(b"<none>"))
+                );
+            }
+        }
+    }
+}

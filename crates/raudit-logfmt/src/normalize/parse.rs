@@ -339,7 +339,7 @@ impl Piece {
 fn ends_event(t: i32) -> bool {
     t == PROCTITLE
         || t == EOE
-        || !(1300..1700).contains(&t)
+        || !(1300..2100).contains(&t)
         || t == KERNEL
         || (1406..=1419).contains(&t)
 }
