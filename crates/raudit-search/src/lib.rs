@@ -9,18 +9,20 @@
 //! - [`output`]: the formats; [`escape`]: output escaping;
 //! - [`timeparse`]/[`ctime`]: dates and times as the C library reads and writes them.
 
+pub mod avc;
 pub mod config;
 pub mod criteria;
 pub mod ctime;
 pub mod escape;
 pub mod formats;
 pub mod interp_out;
-// pub mod items;
+pub mod items;
 pub mod machine;
-// pub mod matcher;
+pub mod matcher;
 pub mod options;
 pub mod output;
 // pub mod search;
+pub mod strings;
 pub mod timeparse;
 
 /// `strerror` text for an I/O error (as the C tools print it).

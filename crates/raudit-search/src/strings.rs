@@ -1,0 +1,133 @@
+//! Byte-string helpers with the semantics of the C string functions ausearch's
+//! extraction relies on: searching inside a NUL-free record text, decoding the
+//! hex-encoded values the kernel writes for untrusted strings, and comparing an
+//! option value with an extracted value.
+
+/// Position of the first `needle` in `hay[from..]`, as an index into `hay`
+/// (C `strstr` on the tail starting at `from`).
+#[inline]
+pub fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let tail = hay.get(from..)?;
+    memchr::memmem::find(tail, needle).map(|i| i + from)
+}
+
+/// Position of the first byte `c` in `hay[from..]`, as an index into `hay`
+/// (C `strchr` on the tail starting at `from`, for a non-NUL `c`).
+#[inline]
+pub fn chr_from(hay: &[u8], from: usize, c: u8) -> Option<usize> {
+    let tail = hay.get(from..)?;
+    memchr::memchr(c, tail).map(|i| i + from)
+}
+
+/// The part of `s` a C function would see as a string: up to the first NUL.
+#[inline]
+pub fn c_str(s: &[u8]) -> &[u8] {
+    match memchr::memchr(0, s) {
+        Some(i) => &s[..i],
+        None => s,
+    }
+}
+
+/// Value of one hex digit, 0 for anything else (the decoder the C tools use adds
+/// nothing for a byte that is not a hex digit).
+#[inline]
+fn nibble(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        b'A'..=b'F' => c - b'A' + 10,
+        _ => 0,
+    }
+}
+
+/// Length of the value the hex decoder takes from the start of `s`: a
+/// parenthesised word up to and including `)`, or the run of hex digits.
+/// `None` when a `(` is never closed.
+fn encoded_len(s: &[u8]) -> Option<usize> {
+    if s.first() == Some(&b'(') {
+        memchr::memchr(b')', s).map(|i| i + 1)
+    } else {
+        Some(s.iter().take_while(|c| c.is_ascii_hexdigit()).count())
+    }
+}
+
+/// Decodes a value the way ausearch's `unescape` does and returns every decoded
+/// byte (embedded NULs included): a leading `(…)` word (such as `(null)`) is
+/// returned as is; otherwise the leading run of hex digits is decoded two digits
+/// a byte (an odd last digit gives its high nibble). `None` when there is nothing
+/// to decode, a `(` is not closed, or fewer than two hex digits are present.
+pub fn unhex_raw(s: &[u8]) -> Option<Vec<u8>> {
+    let n = encoded_len(s)?;
+    if n == 0 {
+        return None;
+    }
+    let word = &s[..n];
+    if word[0] == b'(' {
+        return Some(word.to_vec());
+    }
+    if n < 2 {
+        return None;
+    }
+    Some(
+        word.chunks(2)
+            .map(|p| (nibble(p[0]) << 4) | p.get(1).map_or(0, |&c| nibble(c)))
+            .collect(),
+    )
+}
+
+/// [`unhex_raw`] seen as a C string: the decoded value ends at its first NUL.
+pub fn unescape(s: &[u8]) -> Option<Vec<u8>> {
+    let mut v = unhex_raw(s)?;
+    if let Some(i) = memchr::memchr(0, &v) {
+        v.truncate(i);
+    }
+    Some(v)
+}
+
+/// ausearch's `strmatch`: with `-w` the whole value must equal the option value,
+/// otherwise the option value must occur somewhere in it.
+#[inline]
+pub fn strmatch(exact: bool, needle: &[u8], hay: &[u8]) -> bool {
+    if exact {
+        hay == needle
+    } else {
+        memchr::memmem::find(hay, needle).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search() {
+        let s = b"a=1 b=2 a=3";
+        assert_eq!(find_from(s, 0, b"a="), Some(0));
+        assert_eq!(find_from(s, 1, b"a="), Some(8));
+        assert_eq!(find_from(s, 99, b"a="), None);
+        assert_eq!(chr_from(s, 2, b' '), Some(3));
+        assert_eq!(chr_from(s, 11, b' '), None);
+    }
+
+    #[test]
+    fn decoding() {
+        assert_eq!(unescape(b"2F746D70 rest"), Some(b"/tmp".to_vec()));
+        assert_eq!(unescape(b"(null) x"), Some(b"(null)".to_vec()));
+        assert_eq!(unescape(b"(null"), None);
+        assert_eq!(unescape(b"4"), None);
+        assert_eq!(unescape(b"zz"), None);
+        assert_eq!(unescape(b""), None);
+        assert_eq!(unescape(b"616"), Some(b"a`".to_vec()));
+        assert_eq!(unescape(b"6100 62"), Some(b"a".to_vec()));
+        assert_eq!(unhex_raw(b"610062"), Some(b"a\0b".to_vec()));
+        assert_eq!(unescape(b"6a6B"), Some(b"jk".to_vec()));
+    }
+
+    #[test]
+    fn matching() {
+        assert!(strmatch(false, b"tmp", b"/tmp/x"));
+        assert!(!strmatch(true, b"tmp", b"/tmp/x"));
+        assert!(strmatch(true, b"/tmp/x", b"/tmp/x"));
+        assert!(strmatch(false, b"", b"x"));
+    }
+}
