@@ -33,6 +33,12 @@ const TOOLS: &[Tool] = &[
         run: cmd::ctl::main,
     },
     Tool {
+        sub: "augenrules",
+        alias: Some("augenrules"),
+        about: "merge rules.d into audit.rules (augenrules)",
+        run: cmd::augenrules::main,
+    },
+    Tool {
         sub: "ausyscall",
         alias: Some("ausyscall"),
         about: "map syscall names and numbers (ausyscall)",

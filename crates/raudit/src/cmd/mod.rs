@@ -1,6 +1,7 @@
 //! One module per tool. Each exposes `main(args) -> exit code`, where `args`
 //! are the tool's own arguments (without the program or subcommand name).
 
+pub mod augenrules;
 pub mod ausyscall;
 pub mod ctl;
 pub mod search;
