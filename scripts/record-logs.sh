@@ -51,10 +51,28 @@ gcc -O1 -no-pie -o "$TMP/workload" "$REPO/scripts/workload/workload.c"
 chmod 755 "$TMP/workload"
 
 # The workload needs a session; rules get its number from the session itself.
+# A second login (auid 1000) starts from this unset-loginuid shell when the
+# root session asks for it.
 run_session() { # $1: label  [$2: phases]
-    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C TERM=dumb \
-        RAUDIT_PHASES="${2:-full}" bash -c 'echo 0 > /proc/self/loginuid && exec bash "$@"' session \
-        "$REPO/scripts/workload/session.sh" "$TMP/work-$1" "$TMP/workload" "$1"
+    local w="$TMP/work-$1" phases=${2:-full} pid i
+    local envs=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C TERM=dumb RAUDIT_PHASES="$phases")
+    "${envs[@]}" bash -c 'echo 0 > /proc/self/loginuid && exec bash "$@"' session \
+        "$REPO/scripts/workload/session.sh" "$w" "$TMP/workload" "$1" &
+    pid=$!
+    if [ "$phases" != root-short ]; then
+        for i in $(seq 1 600); do
+            [ -e "$w/.user-go" ] && break
+            kill -0 "$pid" 2> /dev/null || break
+            sleep 0.1
+        done
+        if [ -e "$w/.user-go" ]; then
+            "${envs[@]}" bash -c 'echo 1000 > /proc/self/loginuid && exec setpriv --reuid=1000 --regid=1000 --clear-groups bash "$@"' \
+                user "$REPO/scripts/workload/session.sh" user-phase "$w" "$TMP/workload" ||
+                echo "record-logs: the auid-1000 session failed" >&2
+            touch "$w/.user-done"
+        fi
+    fi
+    wait "$pid"
 }
 
 record() { # $1: name  $2: log_format  $3: name_format  $4: name

@@ -3,12 +3,17 @@
 #
 # Usage: session.sh WORKDIR WORKLOAD_BIN LABEL
 #   (run by record-logs.sh as root inside a fresh login session: loginuid 0)
-#   session.sh user-phase WORKDIR WORKLOAD_BIN   (internal: the auid-1000 part)
+#   session.sh user-phase WORKDIR WORKLOAD_BIN
+#   (run by record-logs.sh in a second login session: loginuid 1000, uid 1000)
 # RAUDIT_PHASES selects what runs: full (default), root-short, user-short.
 #
 # It loads rules scoped to this session (auid=0 + ses=N) and to auid 1000,
-# runs the workload and deletes all rules again. Never run this outside
-# record-logs.sh: it loads rules and expects the kernel lock to be held.
+# runs the workload and deletes all rules again. Part way it creates
+# WORKDIR/.user-go and waits for WORKDIR/.user-done: record-logs.sh runs the
+# auid-1000 session in between (a second login has to start from a process
+# whose loginuid is unset, as the kernel may have loginuid_immutable set).
+# Never run this outside record-logs.sh: it loads rules and expects the
+# kernel lock to be held.
 set -u
 
 if [ "$1" = user-phase ]; then
@@ -139,8 +144,13 @@ root_short() {
 }
 
 user_phase() {
-    bash -c 'echo 1000 > /proc/self/loginuid && exec setpriv --reuid=1000 --regid=1000 --clear-groups bash "$@"' \
-        user "$0" user-phase "$W" "$WL"
+    touch "$W/.user-go"
+    local i
+    for i in $(seq 1 600); do
+        [ -e "$W/.user-done" ] && return 0
+        sleep 0.1
+    done
+    echo "session.sh[$LABEL]: the auid-1000 session did not finish" >&2
 }
 
 case $PHASES in
