@@ -8,9 +8,13 @@ Usage (from the repository root):
     python3 scripts/gen-tables.py oracle     # ask the real audit 3.0.9 tools/libraries, write oracle dumps
     python3 scripts/gen-tables.py overlay    # diff header-derived tables against the oracle dumps,
                                              # rewrite crates/raudit-tables/data/overlay.tsv
+    python3 scripts/gen-tables.py oracle-args  # only the syscall-argument/field tables' oracle dump
+    python3 scripts/gen-tables.py oracle-tty   # probe ausearch for the TTY named keys,
+                                               # rewrite crates/raudit-tables/data/tty-keys.tsv
 
-`generate` is deterministic: it reads only kernel/glibc headers and the
-committed overlay, so rerunning it reproduces the committed generated.rs
+`generate` is deterministic: it reads only kernel/glibc headers (values of
+the argument tables are computed by compiling a small C program with gcc),
+the committed overlay and the committed TTY key list, so rerunning it reproduces the committed generated.rs
 byte for byte (given the same header packages).
 
 Primary sources (Debian bookworm packages):
@@ -25,6 +29,10 @@ Primary sources (Debian bookworm packages):
   libc6-dev                      socket address families (bits/socket.h), strerror texts
   libaudit-dev                   user-space record types (/usr/include/libaudit.h)
   cpp                            to expand the asm-generic syscall headers
+The TTY key list (crates/raudit-tables/data/tty-keys.tsv) has no header
+source: `oracle-tty` feeds ausearch every byte sequence of a broad grammar
+(single control bytes, all 2-byte sequences, all 3-byte escape sequences,
+CSI/SS3 forms with parameters) and keeps those printed as one `<name>`.
 The `oracle` step additionally needs `auditd` (ausyscall, ausearch) and
 `libaudit1` (libaudit.so.1, called through ctypes).
 
@@ -32,7 +40,8 @@ The overlay (crates/raudit-tables/data/overlay.tsv) records where audit
 3.0.9's names differ from the headers'. Its lines are
     TABLE <TAB> OP <TAB> NUMBER <TAB> NAME
 where OP is `-` (drop this number->name pair from the header list), `+`
-(add it), `a-` (name is not accepted for name->number lookups) or `a+` (name
+(add it), `=` (select this header pair: tables with many header candidates,
+such as ioctl requests, keep only those audit names), `a-` (name is not accepted for name->number lookups) or `a+` (name
 is accepted as an alias for NUMBER in name->number lookups only).
 """
 
@@ -250,6 +259,436 @@ def raw_tables():
     return t
 
 
+
+# ------------------------------------------------- syscall-argument tables
+
+HOST_INC = ["/usr/include/x86_64-linux-gnu", "/usr/include"]
+# drm/ is only shipped by the cross packages; its structs are fixed-size
+DRM_INC = "/usr/aarch64-linux-gnu/include"
+
+
+def strip_comments(text):
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    return re.sub(r"//[^\n]*", " ", text)
+
+
+def header_path(h):
+    for d in HOST_INC + [DRM_INC]:
+        if os.path.exists(os.path.join(d, h)):
+            return os.path.join(d, h)
+    die("no header " + h)
+
+
+def c_values(includes, files, name_re, enum=None):
+    """(name, value) of the identifiers matching name_re in `files` (header
+    paths under the include dirs), in order of first appearance outside
+    comments, whose value a C compiler can compute after including
+    `includes` (names that are not integer constants are dropped).
+    `enum`: only identifiers inside `enum ENUM { ... }`."""
+    import tempfile
+    names = []
+    for h in files:
+        text = strip_comments(open(header_path(h)).read())
+        if enum:
+            m = re.search(r"enum\s+%s\s*\{(.*?)\}" % re.escape(enum), text, re.S)
+            text = m.group(1) if m else ""
+        for n in re.findall(r"\b(%s)\b(?!\()" % name_re, text):
+            if re.fullmatch(name_re, n) and n not in names:
+                names.append(n)
+    if not names:
+        return []
+    head = "#define _GNU_SOURCE\n#include <stdio.h>\n" + "".join(
+        "#include <%s>\n" % i for i in includes) + "int main(void) {\n"
+    body = ["  printf(\"%%s\\t%%lld\\n\", \"%s\", (long long)(%s));\n" % (n, n) for n in names]
+    with tempfile.TemporaryDirectory() as td:
+        src, exe = os.path.join(td, "v.c"), os.path.join(td, "v")
+        for _ in range(50):
+            with open(src, "w") as f:
+                f.write(head + "".join(body) + "  return 0;\n}\n")
+            r = subprocess.run(["gcc", "-w", "-o", exe, src] + ["-idirafter", DRM_INC],
+                               capture_output=True, text=True)
+            if r.returncode == 0:
+                break
+            first = head.count("\n") + 1
+            bad = {int(x) - first for x in re.findall(r"v\.c:(\d+):\d+: error", r.stderr)}
+            bad = {b for b in bad if 0 <= b < len(body)}
+            if not bad:
+                die("cannot compile values of %s: %s" % (files, r.stderr[:500]))
+            body = [b for i, b in enumerate(body) if i not in bad]
+        out = subprocess.run([exe], capture_output=True, text=True, check=True).stdout
+    res = []
+    for line in out.splitlines():
+        n, v = line.split("\t")
+        res.append((n, int(v)))
+    return res
+
+
+# Argument/field tables: id -> (kind, includes, files, name regex, name transform, extra)
+#   kind "enum": value -> first name in header order; "flags": single-bit values
+#   (print order = value order); "select": many header candidates, the overlay
+#   selects which ones audit names (op `=`).
+def _lower(prefix):
+    return lambda n: n[len(prefix):].lower()
+
+
+ARG_TABLES = [
+    ("sockcall", "enum", ["linux/net.h"], ["linux/net.h"], r"SYS_[A-Z]+", _lower("SYS_"), {}),
+    ("ipccall", "enum", ["linux/ipc.h"], ["linux/ipc.h"], r"(?:SEM|MSG|SHM)[A-Z]+",
+     lambda n: n.lower(), {}),
+    ("ioctl", "select",
+     ["asm/ioctls.h", "linux/kd.h", "linux/cdrom.h", "linux/sockios.h", "linux/if_bridge.h",
+      "drm/drm.h"],
+     ["asm-generic/ioctls.h", "linux/kd.h", "linux/cdrom.h", "linux/sockios.h", "drm/drm.h"],
+     r"(?:TC|TIOC|FIO|KD|CDROM|SIOC|DRM_IOCTL_)\w+", None, {}),
+    ("prctl", "enum", ["linux/prctl.h"], ["linux/prctl.h"], r"PR_\w+", None, {}),
+    ("clock", "enum", ["linux/time.h"], ["linux/time.h"], r"CLOCK_\w+", None, {}),
+    ("person", "enum", ["linux/personality.h"], ["linux/personality.h"], r"PER_\w+", None,
+     {"mask": 0xff}),
+    ("ptrace", "enum", ["linux/ptrace.h"], ["linux/ptrace.h", "asm/ptrace-abi.h"],
+     r"PTRACE_(?!O_|EVENT|SYSCALL_INFO)\w+", None, {}),
+    ("rlimit", "enum", ["asm/resource.h"], ["asm-generic/resource.h"], r"RLIMIT_\w+", None, {}),
+    ("sched", "enum", ["linux/sched.h"], ["linux/sched.h"], r"SCHED_[A-Z]+", None, {}),
+    ("socklevel", "enum", ["sys/socket.h"], ["x86_64-linux-gnu/bits/socket.h"], r"SOL_\w+", None,
+     {}),
+    ("sockopt", "enum", ["asm/socket.h"], ["asm-generic/socket.h"],
+     r"(?:SO|SCM)_(?!\w*_OLD$)\w+", None, {}),
+    ("ipopt", "enum", ["linux/in.h", "linux/netfilter_ipv4/ip_tables.h"],
+     ["linux/in.h", "linux/netfilter_ipv4/ip_tables.h"],
+     r"IP_(?!PMTUDISC_)\w+|MCAST_(?!INCLUDE|EXCLUDE)\w+|IPT_SO_\w+", None, {}),
+    ("ip6opt", "enum", ["linux/in.h", "linux/in6.h", "linux/netfilter_ipv6/ip6_tables.h"],
+     ["linux/in6.h", "linux/in.h", "linux/netfilter_ipv6/ip6_tables.h"],
+     r"IPV6_(?!FL_|TLV_|PRIORITY_|FLOWINFO_FLOWLABEL|FLOWINFO_PRIORITY|PMTUDISC_|PREFER_)\w+"
+     r"|MCAST_(?!INCLUDE|EXCLUDE)\w+|IP6T_SO_\w+", None, {}),
+    ("tcpopt", "enum", ["linux/tcp.h"], ["linux/tcp.h"],
+     r"TCP_(?!FLAG_|MSS_|REPAIR_OFF|REPAIR_ON|RESERVED_|DATA_OFF|MD5SIG_MAX|CM_|NLA_|AO_|NO_QUEUE"
+     r"|RECV_QUEUE|SEND_QUEUE|QUEUES_NR)\w+",
+     None, {}),
+    ("udpopt", "enum", ["linux/udp.h"], ["linux/udp.h"], r"UDP_(?!ENCAP_)\w+", None, {}),
+    ("pktopt", "enum", ["linux/if_packet.h"], ["linux/if_packet.h"],
+     r"PACKET_(?!HOST|BROADCAST|MULTICAST|OTHERHOST|OUTGOING|LOOPBACK|USER$|KERNEL$|FANOUT_)\w+",
+     None, {}),
+    ("epoll", "enum", ["linux/eventpoll.h"], ["linux/eventpoll.h"], r"EPOLL_CTL_\w+", None, {}),
+    ("bpf", "enum", ["linux/bpf.h"], ["linux/bpf.h"], r"BPF_\w+", None, {"enum": "bpf_cmd"}),
+    ("seccomp", "enum", ["linux/seccomp.h"], ["linux/seccomp.h"], r"SECCOMP_RET_\w+",
+     lambda n: n[len("SECCOMP_RET_"):].lower().replace("_", "-"), {}),
+    ("nfproto", "enum", ["linux/netfilter.h"], ["linux/netfilter.h"], r"NFPROTO_\w+",
+     _lower("NFPROTO_"), {}),
+    # names audit prints in its own spelling: all from the overlay
+    ("icmptype", "enum", [], [], None, None, {}),
+    ("hook", "enum", [], [], None, None, {}),
+    ("netaction", "enum", [], [], None, None, {}),
+    ("recv", "flags", ["sys/socket.h"], ["x86_64-linux-gnu/bits/socket.h"], r"MSG_\w+", None, {}),
+    ("mount", "flags", ["linux/mount.h"], ["linux/mount.h"], r"MS_\w+", None, {}),
+    ("umount", "flags", ["sys/mount.h"], ["x86_64-linux-gnu/sys/mount.h"],
+     r"(?:MNT|UMOUNT)_\w+", None, {}),
+    ("ipccmd", "flags", ["linux/ipc.h"], ["linux/ipc.h"], r"IPC_\w+", None, {"mask": 0o3000}),
+    ("shmmode", "flags", ["linux/shm.h"], ["linux/shm.h"], r"SHM_\w+", None, {"mask": 0o14000}),
+    ("resolve", "flags", ["linux/openat2.h"], ["linux/openat2.h"], r"RESOLVE_\w+", None, {}),
+]
+
+
+def arg_raw_tables():
+    t = {}
+    for tid, kind, incs, files, rx, tr, extra in ARG_TABLES:
+        vals = c_values(incs, files, rx, extra.get("enum")) if rx else []
+        mask = extra.get("mask")
+        i2s = {}
+        cands = {}
+        for n, v in vals:
+            if v < 0 or v > 0xffffffff:
+                continue
+            name = tr(n) if tr else n
+            cands.setdefault(v, []).append(name)
+            if kind == "flags" and (v == 0 or v & (v - 1)):
+                continue
+            if mask is not None and v & mask != v:
+                continue
+            i2s.setdefault(v, name)
+        if kind == "select":
+            i2s = {}
+        t["arg:" + tid] = (sorted(i2s.items()), {}, cands)
+    return t
+
+
+def _sys(arch, nr, **a):
+    args = {"a0": "0", "a1": "0", "a2": "0", "a3": "0"}
+    args.update(a)
+    return ("SYSCALL", "arch=%s syscall=%d success=yes exit=0 a0=%s a1=%s a2=%s a3=%s items=0 "
+            "ppid=1 pid=2 auid=1 uid=1 gid=1 euid=1 suid=1 fsuid=1 egid=1 sgid=1 fsgid=1 "
+            "tty=(none) ses=1 comm=\"x\" exe=\"/x\" key=(null)"
+            % (arch, nr, args["a0"], args["a1"], args["a2"], args["a3"]))
+
+
+X86, I386 = "c000003e", "40000003"
+
+
+def arg_probes(raw):
+    """table -> (values to probe, v -> (record type, body), field, unknown prefix)."""
+    def cand(tid):
+        return sorted(v for v in raw["arg:" + tid][2] if 0 <= v <= 0xffffffff)
+
+    def rng(*parts):
+        out = set()
+        for p in parts:
+            out |= set(p)
+        return sorted(out)
+
+    bits = [1 << b for b in range(32)]
+    x = "%x"
+    P = {
+        "sockcall": (range(0, 40), lambda v: _sys(I386, 102, a0=x % v), "a0", "unknown-socketcall("),
+        "ipccall": (range(0, 40), lambda v: _sys(I386, 117, a0=x % v), "syscall", None),
+        "ioctl": (cand("ioctl"), lambda v: _sys(X86, 16, a1=x % v), "a1", "0x"),
+        "prctl": (rng(range(0, 100), cand("prctl")), lambda v: _sys(X86, 157, a0=x % v), "a0",
+                  "unknown-prctl-option("),
+        "clock": (range(0, 16), lambda v: _sys(X86, 227, a0=x % v), "a0", "unknown-clk_id("),
+        "person": (range(0, 256), lambda v: _sys(X86, 135, a0=x % v), "a0",
+                   "unknown-personality("),
+        "ptrace": (rng(range(0, 64), range(0x4200, 0x4240), cand("ptrace")),
+                   lambda v: _sys(X86, 101, a0=x % v), "a0", "unknown-ptrace("),
+        "rlimit": (range(0, 24), lambda v: _sys(X86, 160, a0=x % v), "a0", "unknown-rlimit("),
+        "sched": (range(0, 16), lambda v: _sys(X86, 144, a1=x % v), "a1",
+                  "unknown-scheduler-policy("),
+        "socklevel": (range(0, 320), lambda v: _sys(X86, 54, a1=x % v), "a1",
+                      "unknown-sockopt-level("),
+        "sockopt": (range(0, 140), lambda v: _sys(X86, 54, a1="1", a2=x % v), "a2",
+                    "unknown-sockopt-name("),
+        "ipopt": (range(0, 120), lambda v: _sys(X86, 54, a1="0", a2=x % v), "a2",
+                  "unknown-ipopt-name("),
+        "ip6opt": (range(0, 120), lambda v: _sys(X86, 54, a1="29", a2=x % v), "a2",
+                   "unknown-ip6opt-name("),
+        "tcpopt": (range(0, 80), lambda v: _sys(X86, 54, a1="6", a2=x % v), "a2",
+                   "unknown-tcpopt-name("),
+        "udpopt": (range(0, 120), lambda v: _sys(X86, 54, a1="11", a2=x % v), "a2",
+                   "unknown-udpopt-name("),
+        "pktopt": (range(0, 60), lambda v: _sys(X86, 54, a1="107", a2=x % v), "a2",
+                   "unknown-pktopt-name("),
+        "epoll": (range(0, 10), lambda v: _sys(X86, 233, a1=x % v), "a1",
+                  "unknown-epoll_ctl-operation("),
+        "bpf": (range(0, 64), lambda v: _sys(X86, 321, a0=x % v), "a0", "unknown-bpf-cmd("),
+        "seccomp": ([k << 16 for k in rng(range(0x100), range(0x7f00, 0x8000), range(0x7fc0, 0x7fc1))],
+                    lambda v: ("SECCOMP", "auid=1 uid=1 gid=1 ses=1 pid=1 comm=\"x\" exe=\"/x\" "
+                               "sig=0 arch=c000003e syscall=2 compat=0 ip=0x0 code=0x%x" % v),
+                    "code", "unknown-seccomp-code("),
+        "nfproto": (range(0, 32), lambda v: ("NETFILTER_CFG", "family=%d" % v), "family",
+                    "unknown-netfilter-protocol("),
+        "icmptype": (range(0, 256), lambda v: ("NETFILTER_CFG", "icmptype=%d" % v), "icmptype",
+                     "unknown-icmp-type("),
+        "hook": (range(0, 32), lambda v: ("NETFILTER_CFG", "hook=%x" % v), "hook",
+                 "unknown-hook("),
+        "netaction": (range(0, 32), lambda v: ("NETFILTER_CFG", "action=%x" % v), "action",
+                      "unknown-action("),
+        "recv": (bits, lambda v: _sys(X86, 46, a2=x % v), "a2", "0x"),
+        "mount": (bits, lambda v: _sys(X86, 165, a3=x % v), "a3", "0x"),
+        "umount": (bits, lambda v: _sys(X86, 166, a1=x % v), "a1", "0x"),
+        "ipccmd": ([0o1000, 0o2000], lambda v: _sys(X86, 29, a2=x % v), "a2", None),
+        "shmmode": ([0o4000, 0o10000], lambda v: _sys(X86, 29, a2=x % v), "a2", None),
+        "resolve": (bits, lambda v: ("OPENAT2", "oflag=0x0 mode=0 resolve=0x%x" % v), "resolve",
+                    "0x"),
+    }
+    return P
+
+
+def arg_oracle(env):
+    raw = arg_raw_tables()
+    probes = arg_probes(raw)
+    cases = []
+    for tid, (vals, rec, field, _) in probes.items():
+        for v in vals:
+            cases.append((tid, v, rec(v), field))
+        if tid in ("recv", "mount", "umount", "resolve"):
+            cases.append((tid + ":order", 0xffffffff, rec(0xffffffff), field))
+    lines = ["type=%s msg=audit(1700000000.000:%d): %s\n" % (r[0], k, r[1])
+             for k, (_, _, r, _) in enumerate(cases, 1)]
+    res = run_ausearch_raw("".join(lines), env)
+    with open(os.path.join(ORACLE, "ausearch-args.txt"), "w") as f:
+        for k, (tid, v, _, field) in enumerate(cases, 1):
+            body = res.get(k)
+            if body is None:
+                die("ausearch printed nothing for %s %d" % (tid, v))
+            m = re.search(r"(?:^| )%s=(\S*)" % re.escape(field), body)
+            f.write("%s\t%d\t%s\n" % (tid, v, m.group(1) if m else ""))
+
+
+def run_ausearch_raw(text, env):
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as tf:
+        tf.write(text)
+        path = tf.name
+    try:
+        out = subprocess.run(["ausearch", "-i", "-if", path], capture_output=True, env=env,
+                             text=True).stdout
+    finally:
+        os.unlink(path)
+    res = {}
+    for line in out.splitlines():
+        m = re.match(r"type=\S+ msg=audit\([^)]*:(\d+)\) : (.*)$", line)
+        if m:
+            res[int(m.group(1))] = m.group(2)
+    return res
+
+
+def protocols():
+    res = {}
+    with open("/etc/protocols") as pf:
+        for line in pf:
+            parts = line.split("#", 1)[0].split()
+            if len(parts) >= 2 and parts[1].isdigit():
+                res.setdefault(int(parts[1]), parts[0])
+    return res
+
+
+def arg_oracle_tables():
+    """{"arg:TABLE": i2s list} as ausearch prints them (ausearch-args.txt)."""
+    raw = arg_raw_tables()
+    probes = arg_probes(raw)
+    protos = protocols()
+    rows = read_tsv(os.path.join(ORACLE, "ausearch-args.txt"))
+    t = {tid: [] for tid in probes}
+    for tid, v, out in rows:
+        v = int(v)
+        if tid.endswith(":order"):
+            continue
+        unknown = probes[tid][3]
+        if unknown and out.startswith(unknown):
+            continue
+        name = out
+        if tid == "ipccall":
+            m = re.fullmatch(r"ipc\((.*)\)", out)
+            if not m:
+                continue
+            name = m.group(1)
+        elif tid == "socklevel":
+            if v == 1 or v in protos:
+                continue  # SOL_SOCKET and /etc/protocols names come first
+        elif tid == "person":
+            pass
+        elif tid in ("ipccmd", "shmmode"):
+            name = out.split("|")[0]
+        elif tid == "seccomp":
+            if v & 0x7fff0000 != v:
+                continue
+        t[tid].append((v, name))
+    return {"arg:" + k: v for k, v in t.items()}
+
+
+# ------------------------------------------------------- TTY named keys
+
+TTY_KEYS = os.path.join(CRATE, "data", "tty-keys.tsv")
+
+
+def tty_parse(out):
+    """Parse ausearch's TTY data rendering into [("key", name) | ("byte", b)]."""
+    items, i = [], 0
+    while i < len(out):
+        c = out[i]
+        if c == ",":
+            i += 1
+        elif c == "<":
+            j = out.index(">", i + 1)
+            # a name never holds '>' or ','; '<' may be the name itself
+            items.append(("key", out[i + 1:j]))
+            i = j + 1
+        elif c == '"':
+            i += 1
+            while out[i] != '"':
+                if out[i] == "\\":
+                    if out[i + 1] in "01234567":
+                        items.append(("byte", int(out[i + 1:i + 4], 8)))
+                        i += 4
+                    else:
+                        items.append(("byte", ord(out[i + 1])))
+                        i += 2
+                else:
+                    items.append(("byte", ord(out[i])))
+                    i += 1
+            i += 1
+        else:
+            raise ValueError("unexpected %r at %d in %r" % (c, i, out[:200]))
+    return items
+
+
+def tty_probe_sets():
+    leads = list(range(1, 0x20)) + list(range(0x7f, 0xa0))
+    yield [bytes([b]) for b in leads]
+    yield [bytes([b, c]) for b in leads for c in range(1, 256)]
+    yield [bytes([b, c, d]) for b in (0x1b, 0x8f, 0x9b) for c in range(1, 256)
+           for d in range(1, 256)]
+    # CSI/SS3-like: optional private marker, a number, an optional ;modifier, a final byte
+    nums = [""] + [str(n) for n in range(10)] + ["%02d" % n for n in range(100)]
+    params = {n + m for n in nums for m in [""] + [";%d" % m for m in range(1, 17)]}
+    params |= {pm + n for pm in "<=>?" for n in nums[:11]}
+    params3 = {"%03d" % n for n in range(1000)}
+    finals = [chr(c) for c in range(0x40, 0x7f)] + ["$", "^", "@"]
+    out = []
+    for pre in (b"\x1b[", b"\x1bO", b"\x9b", b"\x8f", b"\x1b[[", b"\x1b\x1b[", b"\x1b\x1bO"):
+        ps = params | params3 if pre in (b"\x1b[", b"\x9b") else params
+        for pa in sorted(ps):
+            for f in finals:
+                seq = pre + pa.encode() + f.encode()
+                if len(seq) > 3:
+                    out.append(seq)
+    yield out
+
+
+def tty_oracle():
+    """Ask the real ausearch which byte sequences it names in TTY data; write
+    data/tty-keys.tsv (hex sequence, name), longest match semantics."""
+    env = dict(os.environ, TZ="UTC", LC_ALL="C")
+    found = {}
+    for probes in tty_probe_sets():
+        recs, cur, size = [], [], 0
+        for p in probes:
+            cur.append(p)
+            size += len(p) + 1
+            if size > 2500:
+                recs.append(cur)
+                cur, size = [], 0
+        if cur:
+            recs.append(cur)
+        lines = []
+        for k, group in enumerate(recs, 1):
+            data = b"".join(p + b"\x00" for p in group)
+            lines.append("type=TTY msg=audit(1700000000.000:%d): tty pid=1 uid=0 auid=0 ses=1 "
+                         "major=136 minor=0 comm=\"x\" data=%s\n" % (k, data.hex().upper()))
+        res = run_ausearch_raw("".join(lines), env)
+        for k, group in enumerate(recs, 1):
+            body = res[k]
+            items = tty_parse(body.split(" data=", 1)[1])
+            segs, seg = [], []
+            for it in items:
+                if it == ("byte", 0):
+                    segs.append(seg)
+                    seg = []
+                else:
+                    seg.append(it)
+            if len(segs) != len(group):
+                die("tty: %d segments for %d probes" % (len(segs), len(group)))
+            for p, sg in zip(group, segs):
+                if len(sg) == 1 and sg[0][0] == "key":
+                    old = found.get(p)
+                    if old and old != sg[0][1]:
+                        die("tty: %r named %s and %s" % (p, old, sg[0][1]))
+                    found[p] = sg[0][1]
+    with open(TTY_KEYS, "w") as f:
+        f.write("# Byte sequences `ausearch -i` (audit 3.0.9) names in TTY data, found by\n"
+                "# `python3 scripts/gen-tables.py oracle-tty`; do not edit by hand.\n"
+                "# HEX\tNAME\n")
+        for p in sorted(found):
+            f.write("%s\t%s\n" % (p.hex(), found[p]))
+
+
+def read_tty_keys():
+    keys = []
+    with open(TTY_KEYS) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            h, name = line.rstrip("\n").split("\t")
+            keys.append((bytes.fromhex(h), name))
+    return keys
+
+
 def read_overlay():
     ov = []
     if not os.path.exists(OVERLAY):
@@ -266,13 +705,18 @@ def read_overlay():
 
 def apply_overlay(raw, ov):
     t = {}
-    for table, (i2s, s2i) in raw.items():
+    for table, (i2s, s2i, *rest) in raw.items():
+        cands = rest[0] if rest else {}
         i2s = dict(i2s)
         s2i = dict(s2i)
         for tb, op, num, name in ov:
             if tb != table:
                 continue
-            if op == "-":
+            if op == "=":
+                if name not in cands.get(num, []):
+                    die("overlay: headers have no %s = %d for %s" % (name, num, table))
+                i2s[num] = name
+            elif op == "-":
                 if i2s.get(num) == name:
                     del i2s[num]
                     if s2i.get(name) == num:
@@ -377,6 +821,7 @@ def oracle():
     missing = [k for k in range(1, len(lines) + 1) if k not in res]
     if missing:
         die("ausearch printed no record for cases %s: %s" % (missing[:5], lines[missing[0] - 1]))
+    arg_oracle(env)
     with open(os.path.join(ORACLE, "ausearch-values.txt"), "w") as f:
         for k, (table, num, field) in enumerate(cases, 1):
             key = field.split("=", 1)[0]
@@ -477,14 +922,22 @@ def oracle_tables():
 
 def derive_overlay():
     raw = raw_tables()
+    raw.update(arg_raw_tables())
     orc = oracle_tables()
+    orc.update({k: (v, {}) for k, v in arg_oracle_tables().items()})
+    kinds = {"arg:" + a[0]: a[1] for a in ARG_TABLES}
     lines = ["# Where audit 3.0.9 differs from the headers. Derived by"
              " `python3 scripts/gen-tables.py overlay`; do not edit by hand.",
              "# TABLE\tOP\tNUMBER\tNAME"]
     for table in sorted(orc):
-        ri2s, rs2i = raw[table]
+        ri2s, rs2i, *rest = raw[table]
         oi2s, os2i = orc[table]
         rset, oset = set(ri2s), set(oi2s)
+        if kinds.get(table) == "select":
+            for num, name in sorted(oset):
+                op = "=" if name in rest[0].get(num, []) else "+"
+                lines.append("%s\t%s\t%d\t%s" % (table, op, num, name))
+            continue
         for num, name in sorted(rset - oset):
             lines.append("%s\t-\t%d\t%s" % (table, num, name))
         for num, name in sorted(oset - rset):
@@ -535,7 +988,9 @@ def emit_s2i(out, ident, s2i, doc):
 
 
 def generate():
-    t = apply_overlay(raw_tables(), read_overlay())
+    raw = raw_tables()
+    raw.update(arg_raw_tables())
+    t = apply_overlay(raw, read_overlay())
     out = ["// @generated by scripts/gen-tables.py from kernel/glibc headers and",
            "// crates/raudit-tables/data/overlay.tsv. Do not edit by hand.",
            ""]
@@ -569,6 +1024,17 @@ def generate():
         ("socktype", "SOCK_TYPES", "Socket types as auparse names them"),
     ]:
         emit_i2s(out, ident, t[table][0], doc)
+    for tid, kind, *_ in ARG_TABLES:
+        emit_i2s(out, "ARG_" + tid.upper(), t["arg:" + tid][0],
+                 "`%s` %s as auparse names them" % (tid, "flag bits" if kind == "flags"
+                                                     else "values"))
+    keys = sorted(read_tty_keys())
+    out.append("/// Byte sequences auparse names in TTY data (sorted by bytes).")
+    out.append("pub(crate) static TTY_KEYS: &[(&[u8], &str)] = &[")
+    for seq, name in keys:
+        out.append("    (b\"%s\", %s)," % ("".join("\\x%02x" % c for c in seq), rs_str(name)))
+    out.append("];")
+    out.append("")
     with open(OUT, "w") as f:
         f.write("\n".join(out).rstrip("\n") + "\n")
 
@@ -579,6 +1045,10 @@ def main():
         generate()
     elif cmd == "oracle":
         oracle()
+    elif cmd == "oracle-tty":
+        tty_oracle()
+    elif cmd == "oracle-args":
+        arg_oracle(dict(os.environ, TZ="UTC", LC_ALL="C"))
     elif cmd == "overlay":
         derive_overlay()
     else:

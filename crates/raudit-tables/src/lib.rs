@@ -359,6 +359,127 @@ pub fn sock_type_name(n: u32) -> Option<&'static str> {
     by_number(g::SOCK_TYPES, n)
 }
 
+/// The syscall-argument and field value tables auparse interprets with
+/// (`ausearch -i`): enumerations looked up with [`arg_name`], flag sets
+/// listed in print order by [`arg_table`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ArgTable {
+    /// socketcall(2) sub-calls (`SYS_BIND` → `bind`).
+    SocketCall,
+    /// ipc(2) sub-calls (`SEMOP` → `semop`).
+    IpcCall,
+    /// ioctl(2) requests audit names (`TCGETS`…).
+    Ioctl,
+    /// prctl(2) options (`PR_SET_NAME`…).
+    Prctl,
+    /// Clock ids (`CLOCK_MONOTONIC`…).
+    Clock,
+    /// personality(2) values (`PER_LINUX`…), low byte only.
+    Personality,
+    /// ptrace(2) requests.
+    Ptrace,
+    /// Resource limits (`RLIMIT_NOFILE`…).
+    Rlimit,
+    /// Scheduler policies (`SCHED_OTHER`…), low nibble only.
+    Sched,
+    /// Socket option levels not in /etc/protocols (`SOL_PACKET`…).
+    SockLevel,
+    /// `SOL_SOCKET` option names (`SO_REUSEADDR`…).
+    SockOpt,
+    /// `IPPROTO_IP` option names.
+    IpOpt,
+    /// `IPPROTO_IPV6` option names.
+    Ip6Opt,
+    /// `IPPROTO_TCP` option names.
+    TcpOpt,
+    /// `IPPROTO_UDP` option names.
+    UdpOpt,
+    /// `SOL_PACKET` option names.
+    PktOpt,
+    /// epoll_ctl(2) operations.
+    EpollCtl,
+    /// bpf(2) commands.
+    Bpf,
+    /// seccomp actions (`code=` & `SECCOMP_RET_ACTION`): `kill`, `allow`…
+    Seccomp,
+    /// Netfilter protocol families (`family=` of NETFILTER_CFG): `ipv4`…
+    NfProto,
+    /// ICMP types (`icmptype=`): `echo-reply`…
+    IcmpType,
+    /// Netfilter hooks (`hook=`): `PREROUTING`…
+    Hook,
+    /// Netfilter verdicts (`action=`): `ACCEPT`…
+    NetAction,
+    /// send/recv flag bits (`MSG_*`).
+    Recv,
+    /// mount(2) flag bits (`MS_*`).
+    Mount,
+    /// umount2(2) flag bits.
+    Umount,
+    /// shmget(2) IPC command bits (`IPC_CREAT`, `IPC_EXCL`).
+    IpcCmd,
+    /// shmget(2) mode bits (`SHM_HUGETLB`, `SHM_NORESERVE`).
+    ShmMode,
+    /// openat2(2) resolve flag bits (`RESOLVE_*`).
+    Resolve,
+}
+
+/// The (value, name) pairs of table `t`, sorted by value (for the flag
+/// tables this is also auparse's print order).
+pub fn arg_table(t: ArgTable) -> &'static [(u32, &'static str)] {
+    match t {
+        ArgTable::SocketCall => g::ARG_SOCKCALL,
+        ArgTable::IpcCall => g::ARG_IPCCALL,
+        ArgTable::Ioctl => g::ARG_IOCTL,
+        ArgTable::Prctl => g::ARG_PRCTL,
+        ArgTable::Clock => g::ARG_CLOCK,
+        ArgTable::Personality => g::ARG_PERSON,
+        ArgTable::Ptrace => g::ARG_PTRACE,
+        ArgTable::Rlimit => g::ARG_RLIMIT,
+        ArgTable::Sched => g::ARG_SCHED,
+        ArgTable::SockLevel => g::ARG_SOCKLEVEL,
+        ArgTable::SockOpt => g::ARG_SOCKOPT,
+        ArgTable::IpOpt => g::ARG_IPOPT,
+        ArgTable::Ip6Opt => g::ARG_IP6OPT,
+        ArgTable::TcpOpt => g::ARG_TCPOPT,
+        ArgTable::UdpOpt => g::ARG_UDPOPT,
+        ArgTable::PktOpt => g::ARG_PKTOPT,
+        ArgTable::EpollCtl => g::ARG_EPOLL,
+        ArgTable::Bpf => g::ARG_BPF,
+        ArgTable::Seccomp => g::ARG_SECCOMP,
+        ArgTable::NfProto => g::ARG_NFPROTO,
+        ArgTable::IcmpType => g::ARG_ICMPTYPE,
+        ArgTable::Hook => g::ARG_HOOK,
+        ArgTable::NetAction => g::ARG_NETACTION,
+        ArgTable::Recv => g::ARG_RECV,
+        ArgTable::Mount => g::ARG_MOUNT,
+        ArgTable::Umount => g::ARG_UMOUNT,
+        ArgTable::IpcCmd => g::ARG_IPCCMD,
+        ArgTable::ShmMode => g::ARG_SHMMODE,
+        ArgTable::Resolve => g::ARG_RESOLVE,
+    }
+}
+
+/// The name table `t` gives value `n`, if any.
+pub fn arg_name(t: ArgTable, n: u32) -> Option<&'static str> {
+    by_number(arg_table(t), n)
+}
+
+/// The named key TTY data starting with `input` begins with, as auparse
+/// prints it in `ausearch -i` (`<ret>`, `<up>`, `<^A>`…): the longest
+/// known byte sequence that is a prefix of `input`, with its length.
+pub fn tty_key(input: &[u8]) -> Option<(usize, &'static str)> {
+    const MAX: usize = 8;
+    let keys = g::TTY_KEYS;
+    for len in (1..=input.len().min(MAX)).rev() {
+        let want = &input[..len];
+        if let Ok(i) = keys.binary_search_by(|&(k, _)| k.cmp(want)) {
+            return Some((len, keys[i].1));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,6 +510,18 @@ mod tests {
         ] {
             i2s(t);
         }
+        for t in [
+            ArgTable::SocketCall,
+            ArgTable::Ioctl,
+            ArgTable::Prctl,
+            ArgTable::Recv,
+            ArgTable::Mount,
+            ArgTable::Seccomp,
+        ] {
+            i2s(arg_table(t));
+        }
+        assert!(g::TTY_KEYS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(g::TTY_KEYS.iter().all(|(k, _)| k.len() <= 8));
         for t in [g::MSG_TYPES_BY_NAME, g::ERRNOS_BY_NAME] {
             s2i(t);
             assert!(t
@@ -426,5 +559,10 @@ mod tests {
         assert_eq!(cap_number("CHOWN"), Some(0));
         assert_eq!(family_name(1), Some("local"));
         assert_eq!(family_name(27), None);
+        assert_eq!(arg_name(ArgTable::SocketCall, 3), Some("connect"));
+        assert_eq!(arg_name(ArgTable::Ioctl, 0x5401), Some("TCGETS"));
+        assert_eq!(tty_key(b"\r"), Some((1, "ret")));
+        assert_eq!(tty_key(b"\x1b[Ax"), Some((3, "up")));
+        assert_eq!(tty_key(b"ab"), None);
     }
 }
