@@ -144,6 +144,15 @@ fn restore(saved: &Saved) {
     if now.enabled != st.enabled && st.enabled < 2 {
         s.set_enabled(st.enabled).unwrap();
     }
+    // Loading hundreds of rules queues CONFIG_CHANGE records faster than
+    // kauditd drains them: put the counters back if they started at 0.
+    let now = s.get_status().unwrap();
+    if st.lost == 0 && now.lost != 0 {
+        let _ = s.reset_lost();
+    }
+    if st.backlog_wait_time_actual == Some(0) && now.backlog_wait_time_actual != Some(0) {
+        let _ = s.reset_backlog_wait_time_actual();
+    }
 }
 
 fn preconditions(test: &str) -> bool {
