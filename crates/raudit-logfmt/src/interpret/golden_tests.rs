@@ -135,17 +135,6 @@ fn render_record(
     out
 }
 
-/// Serials of input.log whose interpretation needs tables not built yet
-/// (prctl options, socketcall/ipc sub-calls): compared, but not failed on.
-const KNOWN_GAPS: &[(u64, &str)] = &[
-    (80, "prctl option names"),
-    (81, "prctl option names"),
-    (82, "prctl option names"),
-    (83, "prctl option names"),
-    (111, "socketcall sub-call names"),
-    (112, "ipc sub-call names"),
-];
-
 #[test]
 fn matches_real_ausearch() {
     let Some(input) = golden("input.log") else {
@@ -204,12 +193,6 @@ fn matches_real_ausearch() {
                 continue; // the raw newline splits ausearch's line
             }
             total += 1;
-            if let Some((_, why)) = KNOWN_GAPS.iter().find(|(s, _)| *s == serial) {
-                if got.as_slice() != *w {
-                    eprintln!("known gap #{serial} ({why})");
-                }
-                continue;
-            }
             if got.as_slice() != *w {
                 failures.push(format!(
                     "[{mode}] #{serial}\n   got: {}\n  want: {}",
@@ -219,7 +202,7 @@ fn matches_real_ausearch() {
             }
         }
     }
-    assert!(total > 700, "only {total} records compared");
+    assert!(total > 1400, "only {total} records compared");
     assert!(
         failures.is_empty(),
         "{} of {total} differ:\n{}",

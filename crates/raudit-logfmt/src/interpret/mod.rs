@@ -24,6 +24,7 @@
 //! verbatim, as ausearch prints them. A `key` with several keys (`\x01`
 //! separated) is written as `k1 key=k2`, as ausearch prints it.
 
+mod args;
 mod cnum;
 mod escape;
 mod sockaddr;
@@ -139,9 +140,18 @@ enum T {
     Proctitle,
     Protocol,
     MacLabel,
+    NfProto,
+    IcmpType,
+    Personality,
+    Seccomp,
+    Hook,
+    NetAction,
+    MacProto,
+    IoctlReq,
+    Fanotify,
+    NlMcgrp,
+    Resolve,
     Unclassified,
-    /// Known to auparse but not implemented here yet: printed raw.
-    Todo,
 }
 
 /// The interpretation of a field name, regardless of record type.
@@ -184,8 +194,17 @@ fn type_of_name(name: &[u8]) -> T {
         b"subj" | b"obj" | b"scontext" | b"tcontext" | b"vm-ctx" | b"img-ctx" => T::MacLabel,
         b"proctitle" => T::Proctitle,
         b"proto" => T::Protocol,
-        b"family" | b"icmptype" | b"per" | b"code" | b"hook" | b"action" | b"macproto"
-        | b"ioctlcmd" | b"resp" | b"nl-mcgrp" | b"resolve" => T::Todo,
+        b"family" => T::NfProto,
+        b"icmptype" => T::IcmpType,
+        b"per" => T::Personality,
+        b"code" => T::Seccomp,
+        b"hook" => T::Hook,
+        b"action" => T::NetAction,
+        b"macproto" => T::MacProto,
+        b"ioctlcmd" => T::IoctlReq,
+        b"resp" => T::Fanotify,
+        b"nl-mcgrp" => T::NlMcgrp,
+        b"resolve" => T::Resolve,
         _ => T::Unclassified,
     }
 }
@@ -292,7 +311,7 @@ pub fn interpret_field(
         out.extend_from_slice(value);
         return Kind::Raw;
     }
-    if matches!(t, T::Todo | T::MacLabel) {
+    if t == T::MacLabel {
         // Typed fields whose text is the value itself: ausearch follows them with a
         // space even when its splitter cut them at a comma.
         out.extend_from_slice(value);
@@ -380,10 +399,10 @@ fn render(ctx: &Ctx, t: T, val: &[u8], db: &dyn NameDb, out: &mut Vec<u8>) {
         },
         T::Capability => capability(val, 10, out),
         T::Success => success(val, out),
-        T::A0 => a0(ctx, val, db, out),
-        T::A1 => a1(ctx, val, db, out),
-        T::A2 => a2(ctx, val, db, out),
-        T::A3 => a3(ctx, val, out),
+        T::A0 => args::a0(ctx, val, db, out),
+        T::A1 => args::a1(ctx, val, db, out),
+        T::A2 => args::a2(ctx, val, db, out),
+        T::A3 => args::a3(ctx, val, out),
         T::Signal => signal(val, 10, out),
         T::List => list(val, out),
         T::Session => {
@@ -401,7 +420,18 @@ fn render(ctx: &Ctx, t: T, val: &[u8], db: &dyn NameDb, out: &mut Vec<u8>) {
             Some((0xf, "MAP_FILE")),
             out,
         ),
-        T::TtyData => out.extend_from_slice(val),
+        T::TtyData => args::tty_data(val, out),
+        T::NfProto => args::nfproto(val, out),
+        T::IcmpType => args::icmptype(val, out),
+        T::Personality => args::personality(val, out),
+        T::Seccomp => args::seccomp_code(val, out),
+        T::Hook => args::hook(val, out),
+        T::NetAction => args::netaction(val, out),
+        T::MacProto => args::macproto(val, out),
+        T::IoctlReq => args::ioctlcmd(val, out),
+        T::Fanotify => args::fanotify(val, out),
+        T::NlMcgrp => args::nlmcgrp(val, out),
+        T::Resolve => args::resolve(val, out),
         T::Protocol => match strtoul(val, 10) {
             Err(()) => conv_err(val, out),
             Ok(v) => match u32::try_from(v as i32).ok().and_then(|n| db.protocol(n)) {
@@ -409,7 +439,7 @@ fn render(ctx: &Ctx, t: T, val: &[u8], db: &dyn NameDb, out: &mut Vec<u8>) {
                 None => out.extend_from_slice(b"undefined protocol"),
             },
         },
-        T::Addr | T::MacLabel | T::Unclassified | T::Todo => out.extend_from_slice(val),
+        T::Addr | T::MacLabel | T::Unclassified => out.extend_from_slice(val),
     }
 }
 
@@ -449,7 +479,12 @@ fn syscall(ctx: &Ctx, val: &[u8], out: &mut Vec<u8>) {
     let m = machine_of(ctx).unwrap_or_else(Machine::host);
     let nr = syscall_of(ctx);
     match nr.and_then(|n| raudit_tables::syscall_name(m, n)) {
-        Some(s) => out.extend_from_slice(s.as_bytes()),
+        Some(s) => {
+            out.extend_from_slice(s.as_bytes());
+            if let Some(f) = args::subcall_name(s, ctx.a0) {
+                let _ = write!(out, "({f})");
+            }
+        }
         None => match nr {
             Some(n) => {
                 let _ = write!(out, "unknown-syscall({})", n as i32);
@@ -868,152 +903,6 @@ fn access(val: &[u8], out: &mut Vec<u8>) {
         return;
     }
     flags(val, raudit_tables::access_flags(), None, out);
-}
-
-fn a0(ctx: &Ctx, val: &[u8], db: &dyn NameDb, out: &mut Vec<u8>) {
-    let Some(sys) = sys_name(ctx) else {
-        return hex(val, out);
-    };
-    match sys {
-        "rt_sigaction" => signal(val, 16, out),
-        s if s.starts_with("renameat") => dirfd(val, out),
-        "readlinkat" | "mkdirat" | "mknodat" | "fchownat" | "futimesat" | "fchmodat"
-        | "futimensat" | "unlinkat" | "utimensat" | "linkat" | "newfstatat"
-        | "name_to_handle_at" => dirfd(val, out),
-        s if s.starts_with("faccessat") || s.starts_with("openat") => dirfd(val, out),
-        s if s.starts_with("exit") => out.extend_from_slice(match val {
-            b"0" => b"EXIT_SUCCESS".as_slice(),
-            b"1" => b"EXIT_FAILURE",
-            _ => b"UNKNOWN",
-        }),
-        "unshare" => clone_flags(val, out),
-        "setuid" | "setreuid" | "setresuid" | "setfsuid" => uid(val, 16, db, out),
-        "setgid" | "setregid" | "setresgid" | "setfsgid" => gid(val, 16, db, out),
-        "socket" => {
-            let Ok(v) = strtoul(val, 16) else {
-                return conv_err(val, out);
-            };
-            match u32::try_from(v as i32)
-                .ok()
-                .and_then(raudit_tables::family_name)
-            {
-                Some(n) => out.extend_from_slice(n.as_bytes()),
-                None => {
-                    out.extend_from_slice(b"unknown-family(0x");
-                    out.extend_from_slice(val);
-                    out.push(b')');
-                }
-            }
-        }
-        _ => hex(val, out),
-    }
-}
-
-fn a1(ctx: &Ctx, val: &[u8], db: &dyn NameDb, out: &mut Vec<u8>) {
-    let Some(sys) = sys_name(ctx) else {
-        return hex(val, out);
-    };
-    match sys {
-        "fchmod" | "chmod" | "creat" | "mkdir" => mode_short(val, 16, out),
-        s if s.starts_with("fcntl") => named(
-            val,
-            raudit_tables::fcntl_cmd_name,
-            "unknown-fcntl-command",
-            false,
-            out,
-        ),
-        s if s.starts_with('c') && s.contains("chown") => uid(val, 16, db, out),
-        "setreuid" | "setresuid" => uid(val, 16, db, out),
-        "setregid" | "setresgid" => gid(val, 16, db, out),
-        "socket" => {
-            let Ok(v) = strtoul(val, 16) else {
-                return conv_err(val, out);
-            };
-            match raudit_tables::sock_type_name(v as u32 & 0xff) {
-                Some(n) => out.extend_from_slice(n.as_bytes()),
-                None => {
-                    out.extend_from_slice(b"unknown-type(");
-                    out.extend_from_slice(val);
-                    out.push(b')');
-                }
-            }
-        }
-        "setns" => clone_flags(val, out),
-        "mknod" => mode(val, 16, out),
-        "mq_open" | "open" => flags(val, raudit_tables::open_flags(), Some((3, "O_RDONLY")), out),
-        "access" => access(val, out),
-        "kill" | "tkill" => signal(val, 16, out),
-        "prctl" => match ctx.a0 {
-            // PR_CAPBSET_READ, PR_CAPBSET_DROP
-            23 | 24 => capability(val, 16, out),
-            // PR_SET_PDEATHSIG
-            1 => signal(val, 16, out),
-            _ => hex(val, out),
-        },
-        _ => hex(val, out),
-    }
-}
-
-fn a2(ctx: &Ctx, val: &[u8], db: &dyn NameDb, out: &mut Vec<u8>) {
-    const O_CREAT: u64 = 0o100;
-    let Some(sys) = sys_name(ctx) else {
-        return hex(val, out);
-    };
-    match sys {
-        s if s.starts_with("fcntl") => {
-            let Ok(v) = strtoul(val, 16) else {
-                return conv_err(val, out);
-            };
-            match ctx.a1 {
-                // F_SETOWN
-                8 => uid(val, 16, db, out),
-                // F_SETFD with FD_CLOEXEC
-                2 if v as i32 == 1 => out.extend_from_slice(b"FD_CLOEXEC"),
-                _ => hex(val, out),
-            }
-        }
-        "openat" | "open_by_handle_at" => {
-            flags(val, raudit_tables::open_flags(), Some((3, "O_RDONLY")), out)
-        }
-        "open" | "mq_open" if ctx.a1 & O_CREAT != 0 => mode_short(val, 16, out),
-        "fchmodat" | "mkdirat" | "mknodat" => mode_short(val, 16, out),
-        s if s.starts_with("faccessat") => access(val, out),
-        "setresuid" => uid(val, 16, db, out),
-        "setresgid" => gid(val, 16, db, out),
-        "socket" => {
-            let Ok(v) = strtoul(val, 16) else {
-                return conv_err(val, out);
-            };
-            match db.protocol(v as u32) {
-                Some(n) => out.extend_from_slice(n.as_bytes()),
-                None => {
-                    out.extend_from_slice(b"unknown-proto(");
-                    out.extend_from_slice(val);
-                    out.push(b')');
-                }
-            }
-        }
-        "mmap" => prot(val, true, out),
-        "mprotect" => prot(val, false, out),
-        "readlinkat" | "linkat" => dirfd(val, out),
-        s if s.starts_with("renameat") => dirfd(val, out),
-        "lseek" => named(val, raudit_tables::seek_name, "unknown-whence", false, out),
-        "clone" | "clone2" => clone_flags(val, out),
-        "tgkill" => signal(val, 16, out),
-        _ => hex(val, out),
-    }
-}
-
-fn a3(ctx: &Ctx, val: &[u8], out: &mut Vec<u8>) {
-    match sys_name(ctx) {
-        Some("mmap") => flags(
-            val,
-            raudit_tables::mmap_flags(),
-            Some((0xf, "MAP_FILE")),
-            out,
-        ),
-        _ => hex(val, out),
-    }
 }
 
 #[cfg(test)]
