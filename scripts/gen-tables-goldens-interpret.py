@@ -7,7 +7,7 @@ Writes
   tests/golden/interpret/input.log          synthetic one-record events (ours)
   tests/golden/interpret/expected-MODE.txt  `TZ=UTC LC_ALL=C ausearch -i --escape MODE -if input.log`
                                             for MODE in raw, tty, shell, shell_quote
-  tests/golden/interpret/names.txt          uid/gid -> name of this machine for the ids used
+  tests/golden/interpret/names.txt          uid/gid/protocol/interface names of this machine for the ids used
 The test (crates/raudit-logfmt/src/interpret/golden_tests.rs) feeds each record's
 fields to raudit_logfmt::interpret::interpret_field and compares.
 Field values never contain spaces, so records split on spaces.
@@ -15,6 +15,7 @@ Field values never contain spaces, so records split on spaces.
 import grp
 import os
 import pwd
+import socket
 import subprocess
 
 OUT = os.path.join("tests", "golden", "interpret")
@@ -126,6 +127,12 @@ for sa in [
     "100000000000000000000000", "10000000D204000000000000", "0200", "0A00", "0100",
     "1100", "0000", "2D00", "0800050000", "09003132333400",
     "1E0000000000000000000000",
+    # IPv6 scope ids: interface names for link-local addresses, numbers otherwise
+    "0A00005000000000FE80000000000000000000000000000101000000",
+    "0A00005000000000FE80000000000000000000000000000163000000",
+    "0A00005000000000FF02000000000000000000000000000102000000",
+    "0A000050000000002001DB8000000000000000000000000105000000",
+    "0A00005000000000FE80000000000000000000000000000100000000",
 ]:
     cases.append("type=SOCKADDR saddr=%s" % sa)
 cases.append("type=AVC saddr=1.2.3.4 apparmor=\"DENIED\"")
@@ -277,6 +284,8 @@ with open(os.path.join(OUT, "names.txt"), "w") as f:
     for i in (0, 6, 9, 17, 41, 132, 255, 256, 263, 270, 512, 768):
         if i in protos:
             f.write("proto\t%d\t%s\n" % (i, protos[i]))
+    for i, name in socket.if_nameindex():
+        f.write("ifname\t%d\t%s\n" % (i, name))
     for i in list(range(0, 11)) + [1000, 1001, 12345, 54321]:
         try:
             f.write("user\t%d\t%s\n" % (i, pwd.getpwuid(i).pw_name))

@@ -12,6 +12,7 @@ struct Names {
     users: HashMap<u32, String>,
     groups: HashMap<u32, String>,
     protos: HashMap<u32, String>,
+    ifnames: HashMap<u32, String>,
 }
 
 impl NameDb for Names {
@@ -23,6 +24,9 @@ impl NameDb for Names {
     }
     fn protocol(&self, n: u32) -> Option<String> {
         self.protos.get(&n).cloned()
+    }
+    fn ifname(&self, index: u32) -> Option<String> {
+        self.ifnames.get(&index).cloned()
     }
 }
 
@@ -38,6 +42,7 @@ fn names() -> Names {
         users: HashMap::new(),
         groups: HashMap::new(),
         protos: HashMap::new(),
+        ifnames: HashMap::new(),
     };
     let text = String::from_utf8(golden("names.txt").unwrap_or_default()).unwrap_or_default();
     for l in text.lines() {
@@ -49,6 +54,7 @@ fn names() -> Names {
         let map = match f[0] {
             "user" => &mut n.users,
             "group" => &mut n.groups,
+            "ifname" => &mut n.ifnames,
             _ => &mut n.protos,
         };
         map.insert(id, f[2].to_owned());

@@ -47,6 +47,12 @@ pub trait NameDb {
     fn protocol(&self, _n: u32) -> Option<String> {
         None
     }
+    /// The name of network interface `index` (`if_indextoname`: 1 → `lo`),
+    /// for the scope of link-local IPv6 socket addresses. Default: none
+    /// (the scope is then printed as a number).
+    fn ifname(&self, _index: u32) -> Option<String> {
+        None
+    }
 }
 
 /// A [`NameDb`] that knows no names (ausearch then prints `unknown(N)`).
@@ -390,7 +396,7 @@ fn render(ctx: &Ctx, t: T, val: &[u8], db: &dyn NameDb, out: &mut Vec<u8>) {
         T::Perm => perm(val, out),
         T::Mode => mode(val, 8, out),
         T::ModeShort => mode_short(val, 8, out),
-        T::Sockaddr => sockaddr::sockaddr(val, out),
+        T::Sockaddr => sockaddr::sockaddr(val, db, out),
         T::Flags => path_flags(val, out),
         T::Promisc => match strtoll(val, 10) {
             Ok(0) => out.extend_from_slice(b"no"),

@@ -12,7 +12,7 @@ const AF_INET6: u16 = 10;
 const AF_NETLINK: u16 = 16;
 
 /// Interpret a hex-encoded `struct sockaddr`.
-pub(crate) fn sockaddr(val: &[u8], out: &mut Vec<u8>) {
+pub(crate) fn sockaddr(val: &[u8], db: &dyn super::NameDb, out: &mut Vec<u8>) {
     let slen = val.len() / 2;
     let Some(b) = unhex(val) else {
         out.extend_from_slice(b"malformed-host(");
@@ -68,10 +68,20 @@ pub(crate) fn sockaddr(val: &[u8], out: &mut Vec<u8>) {
             out.extend_from_slice(b"laddr=");
             inet6_ntop(&words, out);
             let scope = u32::from_le_bytes([at(24), at(25), at(26), at(27)]);
-            if scope != 0 && (words[0] & 0xffc0 == 0xfe80 || words[0] & 0xff0f == 0xff02) {
-                // getnameinfo appends the scope (interface name when known;
-                // we have no interface table, so the number).
-                let _ = write!(out, "%{scope}");
+            if scope != 0 {
+                // getnameinfo appends the scope: the interface's name for
+                // link-local (unicast or multicast) addresses when it has
+                // one, else the number
+                let link_local = words[0] & 0xffc0 == 0xfe80 || words[0] & 0xff0f == 0xff02;
+                match db.ifname(scope).filter(|_| link_local) {
+                    Some(n) => {
+                        out.push(b'%');
+                        out.extend_from_slice(n.as_bytes());
+                    }
+                    None => {
+                        let _ = write!(out, "%{scope}");
+                    }
+                }
             }
             let _ = write!(out, " lport={port} }}");
         }
