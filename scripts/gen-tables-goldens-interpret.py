@@ -259,6 +259,29 @@ for d in [b"ls -l\r", b"eh\x7f\x7fecho test\r", b"\x1b[A\x1b[B\x1bOP\x1b[15~\x1b
 cases.append("type=TTY tty pid=1 uid=0 auid=1000 ses=1 major=136 minor=0 comm=\"bash\" data=6C730D7")
 cases.append("type=TTY tty pid=1 uid=0 auid=1000 ses=1 major=136 minor=0 comm=\"bash\" data=notHex")
 cases.append("type=USER_TTY pid=1 uid=0 auid=1000 ses=1 data=%s" % h("su - bob"))
+# MAC labels are escaped like any interpreted value
+cases.append("type=UNKNOWN[1399] subj=a(b)$c obj=x;y tcontext=u:r:t:s0 uid=0")
+# enriched records: interpretations after a 0x1d byte win over our own (names
+# are matched lower-cased, values starting with unknown- are recomputed, ids
+# lose their quotes); a SOCKADDR tail holds only SADDR={ ... }
+GS = "\x1d"
+for body in [
+    syscall(X, 2, ("7ffd1", "0", "0", "0"))[len("type=SYSCALL "):] + GS +
+    'ARCH=x86_64 SYSCALL=open AUID="alice" UID="root" GID="root" EUID="bin" SUID="x y" '
+    'FSUID="unknown(7)" EGID="wheel" SGID="sys" FSGID="adm"',
+    syscall(X, 2, ("7ffd1", "0", "0", "0"))[len("type=SYSCALL "):] + GS +
+    "ARCH=unknown-elf-type(99) SYSCALL=unknown-syscall(2) AUID=unknown(1000) A0=zz",
+    syscall(X, 41, ("2", "1", "6", "0"))[len("type=SYSCALL "):] + GS +
+    "arch=armeb  SYSCALL=socket   a1=SOCK_RAW",
+]:
+    cases.append("type=SYSCALL " + body)
+cases.append("type=SOCKADDR saddr=02000016C0A800010000000000000000" + GS +
+             "SADDR={ saddr_fam=inet laddr=10.9.8.7 lport=22 }")
+cases.append("type=SOCKADDR saddr=02000016C0A800010000000000000000" + GS + "SADDR=no braces")
+cases.append("type=USER_LOGIN pid=1 uid=0 auid=1000 ses=4 msg='op=login id=1000 exe=\"/usr/sbin/sshd\" "
+             "hostname=? addr=1.2.3.4 terminal=ssh res=success'" + GS + 'UID="root" AUID="bob" ID="bob"')
+cases.append("type=PATH item=0 name=\"/etc/x\" inode=1 dev=fd:00 mode=0100644 ouid=0 ogid=0 "
+             "rdev=00:00 nametype=NORMAL" + GS + 'OUID="r\tt" OGID="g(1)" MODE=custom')
 
 lines = []
 for k, c in enumerate(cases, 1):

@@ -65,11 +65,16 @@ fn names() -> Names {
 /// Render one record's fields the way `ausearch -i` prints them.
 fn render_record(
     rtype: u32,
-    body: &[u8],
+    full: &[u8],
     last_a: &mut (u64, u64),
     db: &dyn NameDb,
     esc: Escape,
 ) -> Vec<u8> {
+    // an enriched record's interpretations follow a 0x1d byte
+    let (body, enriched) = match memchr::memchr(0x1d, full) {
+        Some(i) => (&full[..i], Some(&full[i + 1..])),
+        None => (full, None),
+    };
     // context from the record's own fields
     let field =
         |n: &[u8]| -> Option<&[u8]> { body.split(|&b| b == b' ').find_map(|t| t.strip_prefix(n)) };
@@ -103,7 +108,7 @@ fn render_record(
         syscall,
         a0: last_a.0,
         a1: last_a.1,
-        enriched: None,
+        enriched,
     };
     let mut out = Vec::new();
     let mut s = body;

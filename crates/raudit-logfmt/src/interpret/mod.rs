@@ -21,7 +21,8 @@
 //! Escaping: the text written to `out` is already escaped per the
 //! [`Escape`] mode (ausearch's `--escape`, default `tty`), exactly as
 //! auparse does it after interpreting; raw (unclassified) values are copied
-//! verbatim, as ausearch prints them. A `key` with several keys (`\x01`
+//! verbatim, as ausearch prints them, and so are values taken from an
+//! enriched tail (auparse returns those before its escaping step). A `key` with several keys (`\x01`
 //! separated) is written as `k1 key=k2`, as ausearch prints it.
 
 mod args;
@@ -265,8 +266,8 @@ fn field_type(rtype: u32, name: &[u8], val: &[u8]) -> T {
     }
 }
 
-/// The value an enriched tail gives field `name` (names are matched
-/// case-insensitively; the tail's are upper case).
+/// The value an enriched tail gives field `name` (the tail's names are
+/// lower-cased, then matched exactly; the first match wins).
 fn enriched_value<'a>(tail: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     if let Some(rest) = tail.strip_prefix(b"SADDR=") {
         // A SOCKADDR record's tail holds only SADDR={ … }
@@ -281,7 +282,14 @@ fn enriched_value<'a>(tail: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
         let Some(eq) = memchr::memchr(b'=', tok) else {
             continue;
         };
-        if tok[..eq].eq_ignore_ascii_case(name) {
+        // auparse lower-cases the tail's names, then compares exactly
+        let tname = &tok[..eq];
+        if tname.len() == name.len()
+            && tname
+                .iter()
+                .zip(name)
+                .all(|(a, b)| a.to_ascii_lowercase() == *b)
+        {
             return Some(&tok[eq + 1..]);
         }
     }
@@ -317,17 +325,18 @@ pub fn interpret_field(
         out.extend_from_slice(value);
         return Kind::Raw;
     }
-    if t == T::MacLabel {
-        // Typed fields whose text is the value itself: ausearch follows them with a
-        // space even when its splitter cut them at a comma.
-        out.extend_from_slice(value);
-        return Kind::Interpreted;
-    }
     let mut text = Vec::with_capacity(value.len() + 16);
     let from_tail = ctx
         .enriched
         .and_then(|tail| enriched_value(tail, name))
         .filter(|v| !v.starts_with(b"unknown-"));
+    // auparse returns an enriched tail's value before its escaping step:
+    // those are printed as they are
+    let escape = if from_tail.is_some() {
+        Escape::Raw
+    } else {
+        escape
+    };
     match from_tail {
         Some(v) if matches!(t, T::Uid | T::Gid) => text.extend_from_slice(&unescape_value(v)),
         Some(v) => text.extend_from_slice(v),
