@@ -24,7 +24,7 @@ pub fn matches(ev: &Event, crit: &Criteria, users: &mut UserNames, diag: &mut dy
     match_event(ev, crit, users, diag).is_some()
 }
 
-/// Like [`matches`], returning the extracted values of a matching event (the
+/// Like [`matches()`], returning the extracted values of a matching event (the
 /// caller applies their [`crate::items::Patch`]es before printing it).
 pub fn match_event<'a>(
     ev: &'a Event,
@@ -64,7 +64,7 @@ fn criteria_hold(ev: &Event, crit: &Criteria, s: &SearchItems<'_>) -> bool {
     if crit.pid != -1 && crit.pid != s.pid {
         return false;
     }
-    if crit.machine != -1 && crit.machine != elf_to_machine(s.arch as u32) {
+    if crit.machine != -1 && crit.machine != crate::machine::from_elf(s.arch as u32) {
         return false;
     }
     if crit.syscall != -1 && crit.syscall != s.syscall {
@@ -188,23 +188,4 @@ fn context_match(c: &Criteria, s: &SearchItems<'_>) -> bool {
         return obj(w);
     }
     true
-}
-
-/// libaudit's `audit_elf_to_machine`: the machine number (`MACH_X86` = 0,
-/// `MACH_86_64`, `MACH_IA64`, `MACH_PPC64`, `MACH_PPC`, `MACH_S390X`, `MACH_S390`,
-/// `MACH_ALPHA`, `MACH_ARM`, `MACH_AARCH64`, `MACH_PPC64LE`) of an `AUDIT_ARCH_*`
-/// value, -1 for any other value.
-pub fn elf_to_machine(arch: u32) -> i32 {
-    match arch {
-        0x4000_0003 => 0,  // i386
-        0xc000_003e => 1,  // x86_64
-        0x8000_0015 => 3,  // ppc64
-        0x0000_0014 => 4,  // ppc
-        0x8000_0016 => 5,  // s390x
-        0x0000_0016 => 6,  // s390
-        0x4000_0028 => 8,  // arm
-        0xc000_00b7 => 9,  // aarch64
-        0xc000_0015 => 10, // ppc64le
-        _ => -1,
-    }
 }
