@@ -232,7 +232,9 @@ def build_cases(log, scan, is_first):
     for f in ([], ["--raw"], ["-i"], ["-i", "-l"], ["--format", "raw"], ["--format", "default"],
               ["--format", "interpret"], ["--format", "csv"], ["--format", "text"],
               ["--format", "csv", "--extra-keys", "--extra-labels", "--extra-obj2", "--extra-time"],
-              ["--format", "csv", "--extra-time"], ["--format", "text", "-i"]):
+              ["--format", "csv", "--extra-time"], ["--format", "csv", "--extra-obj2"],
+              ["--format", "csv", "--extra-keys"], ["--format", "csv", "--extra-labels", "-i"],
+              ["--format", "text", "-i"], ["-r"]):
         add("format", f)
     for e in ("raw", "tty", "shell", "shell_quote"):
         add("escape", ["-i", "--escape", e])
@@ -252,6 +254,7 @@ def build_cases(log, scan, is_first):
         add("key", ["-k", keys[0], "--format", "text"])
         add("key", ["-k", keys[0], "--just-one"])
         add("key", ["-k", keys[0], "-sv", "no", "-i"])
+        add("key", ["-w", "-k", keys[0]])
 
     types = [t.decode("ascii", "replace") for t, _ in scan.types.most_common()]
     types = [t for t in types if re.fullmatch(r"[A-Z_0-9]+", t)]
@@ -280,6 +283,12 @@ def build_cases(log, scan, is_first):
         add("exe", ["-x", os.path.basename(exes[0])], ["-x", exes[0][:3]])
         add("exe", ["-w", "-x", os.path.basename(exes[0])])
     sel("comm", "-c", scan.candidates("comm"), nomatch="no-such-comm")
+    # Values that were hex-encoded in the log (spaces, quotes, non-ASCII).
+    for opt, names_ in (("-x", ("exe",)), ("-c", ("comm",)), ("-f", ("name", "cwd"))):
+        odd = [v for v in scan.candidates(*names_, n=50) if not re.fullmatch(r"[\x21-\x7e]+", v)]
+        if odd:
+            add("encoded", [opt, odd[0]])
+            add("encoded", [opt, odd[0], "-i"])
 
     scs = []
     for (arch, num), _ in scan.syscalls.most_common(3):
@@ -328,6 +337,7 @@ def build_cases(log, scan, is_first):
     add("arch", ["--arch", "b32"])
     if scan.syscalls:
         add("arch", ["--arch", "b64", "-sc", "execve"])
+        add("arch", ["--arch", "b32", "-sc", "open", "-i"])
 
     # Time ranges inside the log.
     ts = sorted(set(t for t in scan.times if 100000000 < t < 4000000000))

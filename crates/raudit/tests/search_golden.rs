@@ -24,7 +24,7 @@
 //! - `RAUDIT_GOLDEN_CASE=N`: only case N of each selected log.
 //! - `RAUDIT_GOLDEN_FAILS=N`: detail the first N failures (default 8).
 //! - `RAUDIT_GOLDEN_THREADS=N`: parallel cases (default 2).
-//! - `RAUDIT_GOLDEN_SAMPLE=N`: interop test runs every Nth case (default 6).
+//! - `RAUDIT_GOLDEN_SAMPLE=N`: interop test runs every Nth case (default 10).
 //!
 //! Example: `RAUDIT_GOLDEN_REPORT=1 RAUDIT_GOLDEN_GROUP=key cargo test -p raudit
 //! --test search_golden -- --ignored --nocapture`
@@ -848,7 +848,7 @@ fn goldens_agree_with_real_ausearch() {
         eprintln!("SKIPPED: {REAL_AUSEARCH} is not version 3.0.9");
         return;
     }
-    let step = env_usize("RAUDIT_GOLDEN_SAMPLE", 6).max(1);
+    let step = env_usize("RAUDIT_GOLDEN_SAMPLE", 10).max(1);
     let cases: Vec<_> = selected(load_all())
         .into_iter()
         .enumerate()
