@@ -2,49 +2,29 @@
 //! turned into text. This module does the record-level work exactly as ausearch 3.0.9
 //! does it — the type name and local time stamp, how the text after the time stamp is
 //! cut into `name=value` pieces (quotes, nested `msg='…'`, values with commas, MAC
-//! labels), the spacing — and hands each value to a [`ValueInterpreter`].
+//! labels), the spacing — and hands each value to [`raudit_logfmt::interpret`].
 
+use raudit_logfmt::interpret::{self, Ctx, Kind, NameDb};
 use raudit_logfmt::{Event, Record};
 
 use crate::criteria::Escape;
 
-/// How a value is printed once interpreted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Printed as it is, followed by a space (or a comma when it was cut at one).
-    Unclassified,
-    /// A MAC label: may contain commas that belong to it.
-    MacLabel,
-    /// TTY data: printed without a trailing space.
-    TtyData,
-    /// Anything else: the interpretation followed by a space.
-    Other,
+fn esc(e: Escape) -> interpret::Escape {
+    match e {
+        Escape::Raw => interpret::Escape::Raw,
+        Escape::Tty => interpret::Escape::Tty,
+        Escape::Shell => interpret::Escape::Shell,
+        Escape::ShellQuote => interpret::Escape::ShellQuote,
+    }
 }
 
-/// Per-record context for interpretation.
-#[derive(Debug, Clone, Copy)]
-pub struct Ctx<'a> {
-    /// The record type.
-    pub rtype: i32,
-    /// libaudit machine number (-1 when unknown), for SYSCALL/SECCOMP records.
-    pub machine: i32,
-    /// Syscall number of the record (0 outside SYSCALL/SECCOMP; -1 before `syscall=`).
-    pub syscall: i32,
-    /// First syscall argument of the event's SYSCALL record.
-    pub a0: u64,
-    /// Second syscall argument.
-    pub a1: u64,
-    /// The record's ENRICHED tail, if any.
-    pub enriched: Option<&'a [u8]>,
-}
-
-/// Value-level interpretation (auparse's `auparse_interp_adjust_type` and
-/// `auparse_do_interpretation`).
-pub trait ValueInterpreter {
-    /// How `name=val` in a record of type `rtype` is classified.
-    fn kind(&self, rtype: i32, name: &[u8], val: &[u8]) -> Kind;
-    /// The interpreted text of the value.
-    fn interpret(&self, ctx: &Ctx<'_>, name: &[u8], val: &[u8], escape: Escape, out: &mut Vec<u8>);
+/// Per-record interpretation state (ausearch keeps `machine`/`syscall` per record
+/// and `a0`/`a1` across the records of an event).
+struct State {
+    machine: i32,
+    syscall: i32,
+    a0: u64,
+    a1: u64,
 }
 
 fn find(h: &[u8], c: u8) -> Option<usize> {
@@ -64,7 +44,7 @@ pub fn syscall_args(msg: &[u8]) -> (u64, u64) {
 /// Writes the event in the interpreted format.
 pub fn event(
     ev: &Event,
-    vi: &dyn ValueInterpreter,
+    db: &dyn NameDb,
     escape: Escape,
     host_machine: i32,
     out: &mut Vec<u8>,
@@ -77,10 +57,10 @@ pub fn event(
     // a0/a1 are those of the last SYSCALL record printed so far, as in ausearch.
     let mut args = (0u64, 0u64);
     if (1200..1300).contains(&last.rtype) {
-        record(ev, &last, vi, escape, host_machine, &mut args, out, err);
+        record(ev, &last, db, escape, host_machine, &mut args, out, err);
     } else {
         for r in ev.records().rev() {
-            record(ev, &r, vi, escape, host_machine, &mut args, out, err);
+            record(ev, &r, db, escape, host_machine, &mut args, out, err);
         }
     }
 }
@@ -89,7 +69,7 @@ pub fn event(
 fn record(
     ev: &Event,
     r: &Record<'_>,
-    vi: &dyn ValueInterpreter,
+    db: &dyn NameDb,
     escape: Escape,
     host_machine: i32,
     args: &mut (u64, u64),
@@ -138,23 +118,25 @@ fn record(
     if r.rtype == 1300 {
         *args = syscall_args(r.msg);
     }
-    let mut ctx = Ctx {
-        rtype: r.rtype,
+    let mut state = State {
         machine: -1,
         syscall: -1,
         a0: args.0,
         a1: args.1,
-        enriched: r.interp,
     };
     let mut found = false;
     let mut comma = false;
     // `rest` is None once a value ran to the end of the record.
     let mut cur: Option<&[u8]> = Some(rest);
+    let mut no_eq = false;
     while let Some(st) = cur {
         if st.is_empty() {
             break;
         }
-        let Some(eq) = find(st, b'=') else { break };
+        let Some(eq) = find(st, b'=') else {
+            no_eq = true;
+            break;
+        };
         comma = false;
         found = true;
         // The name is what follows the last space before '='.
@@ -189,7 +171,7 @@ fn record(
                     (Some(c), Some(sp)) if c < sp => {
                         // ausearch classifies with the untrimmed name here (usually
                         // " name"), which rarely resolves: commas then cut the value.
-                        if vi.kind(r.rtype, name, &v[sp..]) == Kind::MacLabel {
+                        if interpret::is_mac_label(r.rtype as u32, name, &v[sp..]) {
                             (&v[..sp], Some(&v[sp + 1..]))
                         } else {
                             comma = true;
@@ -197,7 +179,7 @@ fn record(
                         }
                     }
                     (Some(c), None) => {
-                        if vi.kind(r.rtype, name, v) == Kind::MacLabel {
+                        if interpret::is_mac_label(r.rtype as u32, name, v) {
                             (v, None)
                         } else {
                             comma = true;
@@ -208,11 +190,21 @@ fn record(
                     (None, None) => (v, None),
                 }
             };
-        report(vi, &mut ctx, host_machine, name, val, comma, escape, out);
+        report(
+            db,
+            r,
+            &mut state,
+            host_machine,
+            name,
+            val,
+            comma,
+            escape,
+            out,
+        );
         cur = next;
     }
     rest = cur.unwrap_or(b"");
-    if !found && cur.is_some() {
+    if !found && no_eq {
         // Nothing to interpret: the rest as it is.
         crate::escape::safe_line(escape, rest, out);
     } else if comma {
@@ -234,8 +226,9 @@ fn trim_name(mut name: &[u8]) -> &[u8] {
 
 #[allow(clippy::too_many_arguments)]
 fn report(
-    vi: &dyn ValueInterpreter,
-    ctx: &mut Ctx<'_>,
+    db: &dyn NameDb,
+    r: &Record<'_>,
+    st: &mut State,
     host_machine: i32,
     name: &[u8],
     val: &[u8],
@@ -244,14 +237,10 @@ fn report(
     out: &mut Vec<u8>,
 ) {
     let name = trim_name(name);
-    let mut val = val;
-    if name == b"acct" && val.last() == Some(&b':') {
-        val = &val[..val.len() - 1];
-    }
-    let kind = vi.kind(ctx.rtype, name, val);
-    if ctx.rtype == 1300 || ctx.rtype == 1326 {
-        if ctx.machine == -1 {
-            ctx.machine = host_machine;
+    let syscall_rec = r.rtype == 1300 || r.rtype == 1326;
+    if syscall_rec {
+        if st.machine == -1 {
+            st.machine = host_machine;
         }
         if name == b"arch" {
             let v = raudit_logfmt::num::strtoul(val, 16);
@@ -261,9 +250,9 @@ fn report(
                 out.extend_from_slice(b") ");
                 return;
             }
-            ctx.machine = crate::machine::from_elf(v.value as u32);
+            st.machine = crate::machine::from_elf(v.value as u32);
         }
-        if ctx.syscall < 0 && name == b"syscall" {
+        if st.syscall < 0 && name == b"syscall" {
             let v = raudit_logfmt::num::strtoul(val, 10);
             if v.overflow {
                 out.extend_from_slice(b"syscall conversion error(");
@@ -271,34 +260,28 @@ fn report(
                 out.extend_from_slice(b") ");
                 return;
             }
-            ctx.syscall = v.value as i32;
+            st.syscall = v.value as i32;
         }
-    } else {
-        ctx.syscall = 0;
     }
-    match kind {
-        Kind::Unclassified => {
-            out.extend_from_slice(val);
-            out.push(if comma { b',' } else { b' ' });
-        }
-        _ => {
-            let start = out.len();
-            vi.interpret(ctx, name, val, escape, out);
-            if name == b"key" {
-                // Several keys are separated by 0x01: print them as separate key= fields.
-                let text = out.split_off(start);
-                let mut parts = text.split(|&b| b == raudit_logfmt::KEY_SEPARATOR);
-                if let Some(first) = parts.next() {
-                    out.extend_from_slice(first);
-                }
-                for p in parts {
-                    out.extend_from_slice(b" key=");
-                    out.extend_from_slice(p);
-                }
-                out.push(b' ');
-            } else if kind != Kind::TtyData {
-                out.push(b' ');
-            }
-        }
+    let ctx = Ctx {
+        rtype: r.rtype as u32,
+        machine: if syscall_rec {
+            crate::machine::table(st.machine)
+        } else {
+            None
+        },
+        syscall: if syscall_rec && st.syscall >= 0 {
+            Some(st.syscall as u32)
+        } else {
+            None
+        },
+        a0: st.a0,
+        a1: st.a1,
+        enriched: r.interp,
+    };
+    match interpret::interpret_field(&ctx, name, val, db, esc(escape), out) {
+        Kind::Raw => out.push(if comma { b',' } else { b' ' }),
+        Kind::Interpreted => out.push(b' '),
+        Kind::TtyData => {}
     }
 }

@@ -10,6 +10,7 @@
 //! - [`timeparse`]/[`ctime`]: dates and times as the C library reads and writes them.
 
 pub mod avc;
+pub mod checkpoint;
 pub mod config;
 pub mod criteria;
 pub mod ctime;
@@ -19,9 +20,10 @@ pub mod interp_out;
 pub mod items;
 pub mod machine;
 pub mod matcher;
+pub mod names;
 pub mod options;
 pub mod output;
-// pub mod search;
+pub mod search;
 pub mod strings;
 pub mod timeparse;
 

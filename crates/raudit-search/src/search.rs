@@ -1,15 +1,16 @@
 //! The `ausearch` driver: input selection, the read → assemble → match → print loop,
-//! and exit codes.
+//! checkpoints, and exit codes.
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::FileTypeExt;
+use std::os::unix::fs::MetadataExt;
 
 use raudit_logfmt::header::{parse_header, HeaderError};
 use raudit_logfmt::lines::Splitter;
 use raudit_logfmt::{Assembler, Event};
 
+use crate::checkpoint::{Checkpoint, Decision, LastEvent, CP_CORRUPTED};
 use crate::criteria::ReportFormat;
 use crate::items::UserNames;
 use crate::options::{self, Options};
@@ -21,11 +22,17 @@ const FLUSH_AT: usize = 256 * 1024;
 /// Read size.
 const READ_CHUNK: usize = 1 << 20;
 
-/// Where a search reads from, and how it ends.
+/// Exit code for checkpoint problems found while reading.
+const EXIT_CHECKPOINT: i32 = 10;
+
+/// One search run: the stages and their state.
 struct Run<'a> {
     opts: &'a Options,
     asm: Assembler,
     users: UserNames,
+    names: &'a crate::names::SystemNames,
+    formatter: crate::formats::Formatter<'a>,
+    host_machine: i32,
     out: Vec<u8>,
     stdout: &'a mut dyn Write,
     stderr: &'a mut dyn Write,
@@ -34,6 +41,9 @@ struct Run<'a> {
     /// Files still to read after the current one (events are completed at the end of
     /// the last one only, so events can span rotated files).
     files_left: usize,
+    chk: Option<Checkpoint>,
+    /// A checkpoint inconsistency stopped the run.
+    chk_error: bool,
 }
 
 impl Run<'_> {
@@ -56,7 +66,9 @@ impl Run<'_> {
                 return;
             }
         };
-        if (crit.start_time != 0 && h.id.sec < crit.start_time) || (crit.end_time != 0 && h.id.sec > crit.end_time) {
+        if (crit.start_time != 0 && h.id.sec < crit.start_time)
+            || (crit.end_time != 0 && h.id.sec > crit.end_time)
+        {
             return;
         }
         if self.asm.add(&h, piece) {
@@ -66,49 +78,83 @@ impl Run<'_> {
 
     fn drain(&mut self) {
         while !self.stop {
-            let Some(ev) = self.asm.next_ready() else { break };
+            let Some(ev) = self.asm.next_ready() else {
+                break;
+            };
             self.event(&ev);
+            self.asm.recycle(ev);
         }
     }
 
     fn event(&mut self, ev: &Event) {
         let crit = &self.opts.crit;
-        if !crate::matcher::matches(ev, crit, &mut self.users, self.stderr) {
-            return;
-        }
-        self.found = true;
-        match crit.format {
-            ReportFormat::Raw => output::raw(ev, &mut self.out),
-            ReportFormat::Default => output::default(ev, self.opts.escape, &mut self.out),
-            ReportFormat::Interpret | ReportFormat::Csv | ReportFormat::Text => {
-                output::default(ev, self.opts.escape, &mut self.out)
+        if crate::matcher::matches(ev, crit, &mut self.users, self.stderr) {
+            let mut decision = Decision::Output;
+            if let Some(chk) = &mut self.chk {
+                decision = chk.decide(ev.id, ev.node.as_deref(), ev.first_type);
+            }
+            match decision {
+                Decision::Output => self.print(ev),
+                Decision::Corrupted => {
+                    let last = self.chk.as_ref().map(|c| c.in_last.id).unwrap_or_default();
+                    let _ = writeln!(
+                        self.stderr,
+                        "Corrupted checkpoint file. Inode match, but newer complete event ({}.{:03}:{}) found before loaded checkpoint {}.{:03}:{}",
+                        ev.id.sec, ev.id.milli, ev.id.serial, last.sec, last.milli, last.serial
+                    );
+                    if let Some(chk) = &mut self.chk {
+                        chk.failure |= CP_CORRUPTED;
+                    }
+                    self.chk_error = true;
+                    self.stop = true;
+                    return;
+                }
+                Decision::Skip | Decision::After => {}
+            }
+            if self.opts.just_one {
+                self.stop = true;
+            }
+            if self.opts.line_buffered || self.out.len() >= FLUSH_AT {
+                self.flush();
             }
         }
-        if self.opts.just_one {
-            self.stop = true;
-        }
-        if self.opts.line_buffered || self.out.len() >= FLUSH_AT {
-            self.flush();
+        if let Some(chk) = &mut self.chk {
+            chk.last = LastEvent {
+                id: ev.id,
+                node: ev.node.clone(),
+                rtype: ev.first_type,
+            };
         }
     }
 
-    /// Reads one input to its end. Returns false on a read error.
-    fn read(&mut self, mut input: impl Read) -> bool {
+    fn print(&mut self, ev: &Event) {
+        self.found = true;
+        match self.opts.crit.format {
+            ReportFormat::Raw => output::raw(ev, &mut self.out),
+            ReportFormat::Default => output::default(ev, self.opts.escape, &mut self.out),
+            ReportFormat::Interpret => crate::interp_out::event(
+                ev,
+                self.names,
+                self.opts.escape,
+                self.host_machine,
+                &mut self.out,
+                self.stderr,
+            ),
+            ReportFormat::Csv => self.formatter.csv(ev, &mut self.out, self.stderr),
+            ReportFormat::Text => self.formatter.text(ev, &mut self.out),
+        }
+    }
+
+    /// Reads one input to its end.
+    fn read(&mut self, mut input: impl Read) {
         let mut split = Splitter::new();
         let mut buf = vec![0u8; READ_CHUNK];
-        let mut ok = true;
-        loop {
-            if self.stop {
-                break;
-            }
+        while !self.stop {
             let n = match input.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(_) => {
-                    ok = false;
-                    break;
-                }
+                Err(_) => break,
             };
             split.feed(&buf[..n], &mut |p| {
                 self.line(p);
@@ -121,19 +167,23 @@ impl Run<'_> {
                 !self.stop
             });
         }
-        if !self.stop && self.files_left == 0 {
+        // Incomplete events are completed at the end of the last file, except when
+        // checkpointing: the next run completes them.
+        if !self.stop && self.files_left == 0 && self.chk.is_none() {
             self.asm.terminate_all();
         }
         self.drain();
-        ok
     }
 
     fn file(&mut self, path: &[u8]) -> i32 {
-        let p = std::ffi::OsStr::from_bytes(path);
-        match File::open(p) {
+        match File::open(std::ffi::OsStr::from_bytes(path)) {
             Ok(f) => {
                 self.read(f);
-                0
+                if self.chk_error {
+                    EXIT_CHECKPOINT
+                } else {
+                    0
+                }
             }
             Err(e) => {
                 let _ = writeln!(
@@ -157,8 +207,42 @@ impl Run<'_> {
             v
         };
         let mut num = 0usize;
-        while rustix::fs::access(std::ffi::OsStr::from_bytes(&name(num)), rustix::fs::Access::READ_OK).is_ok() {
+        let mut found_chk = false;
+        loop {
+            let f = name(num);
+            if rustix::fs::access(std::ffi::OsStr::from_bytes(&f), rustix::fs::Access::READ_OK)
+                .is_err()
+            {
+                break;
+            }
+            // With a loaded checkpoint, older files than the one it names are skipped.
+            if let Some(chk) = &self.chk {
+                if chk.have_data {
+                    let m = match std::fs::metadata(std::ffi::OsStr::from_bytes(&f)) {
+                        Ok(m) => m,
+                        Err(e) => {
+                            let _ = writeln!(
+                                self.stderr,
+                                "Error stat'ing {} ({})",
+                                String::from_utf8_lossy(&f),
+                                crate::strerror(&e)
+                            );
+                            return 1;
+                        }
+                    };
+                    if m.dev() == chk.in_dev && m.ino() == chk.in_ino && !chk.time_only {
+                        found_chk = true;
+                        num += 1;
+                        break;
+                    }
+                }
+            }
             num += 1;
+        }
+        if let Some(chk) = &self.chk {
+            if chk.have_data && !found_chk && !chk.time_only {
+                return EXIT_CHECKPOINT;
+            }
         }
         // `num` files exist: 0 ..= num-1. ausearch counts one less and starts there.
         let mut n = num.saturating_sub(1);
@@ -177,17 +261,19 @@ impl Run<'_> {
             n -= 1;
             self.files_left = n;
         }
+        if let Some(chk) = &mut self.chk {
+            if chk.set_file(&name(n), self.stderr).is_err() {
+                return 1;
+            }
+        }
         0
     }
 }
 
 fn stdin_is_fifo() -> bool {
-    let fd = unsafe_free_stdin_stat();
-    fd.is_some_and(|ft| ft.is_fifo())
-}
-
-fn unsafe_free_stdin_stat() -> Option<std::fs::FileType> {
-    std::fs::metadata("/proc/self/fd/0").ok().map(|m| m.file_type())
+    rustix::fs::fstat(rustix::stdio::stdin()).is_ok_and(|st| {
+        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo
+    })
 }
 
 /// Runs ausearch with `args` (without the program name). Returns the exit code.
@@ -197,24 +283,55 @@ pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         Ok(o) => o,
         Err(options::Exit(code)) => return code,
     };
-    let conf_path = std::env::var("RAUDIT_AUDITD_CONF").unwrap_or_else(|_| config::DEFAULT_CONFIG.to_string());
+    let conf_path =
+        std::env::var("RAUDIT_AUDITD_CONF").unwrap_or_else(|_| config::DEFAULT_CONFIG.to_string());
     let (conf, loaded) = config::load(&conf_path);
     if !loaded {
-        let _ = writeln!(stderr, "NOTE - using built-in logs: {}", String::from_utf8_lossy(&conf.log_file));
+        let _ = writeln!(
+            stderr,
+            "NOTE - using built-in logs: {}",
+            String::from_utf8_lossy(&conf.log_file)
+        );
     }
-    let eoe = if opts.eoe_timeout != 0 { opts.eoe_timeout } else { conf.eoe_timeout };
+    let eoe = if opts.eoe_timeout != 0 {
+        opts.eoe_timeout
+    } else {
+        conf.eoe_timeout
+    };
+    let mut chk = None;
+    if let Some(path) = &opts.checkpoint {
+        let mut c = Checkpoint::default();
+        c.time_only = opts.checkpoint_time_only;
+        if c.load(path, stderr).is_err() {
+            return EXIT_CHECKPOINT;
+        }
+        chk = Some(c);
+    }
+    let names = crate::names::SystemNames::default();
+    let extras = crate::formats::CsvExtras {
+        time: opts.extra_time,
+        labels: opts.extra_labels,
+        obj2: opts.extra_obj2,
+        keys: opts.extra_keys,
+    };
     let mut run = Run {
+        formatter: crate::formats::Formatter::new(&names, &names, opts.escape, extras),
         opts: &opts,
         asm: Assembler::new(eoe),
         users: UserNames::default(),
+        names: &names,
+        host_machine: crate::machine::detect(),
         out: Vec::with_capacity(FLUSH_AT + 64 * 1024),
         stdout,
         stderr,
         found: false,
         stop: false,
         files_left: 0,
+        chk,
+        chk_error: false,
     };
-    let rc = if let Some(input) = &opts.input {
+    let mut from_stdin = false;
+    let mut rc = if let Some(input) = &opts.input {
         match std::fs::metadata(std::ffi::OsStr::from_bytes(input)) {
             Err(e) => {
                 let _ = writeln!(run.stderr, "stat: {}", crate::strerror(&e));
@@ -226,18 +343,46 @@ pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
                     dir.push(b'/');
                 }
                 dir.extend_from_slice(b"audit.log");
-                let _ = writeln!(run.stderr, "NOTE - using logs in {}", String::from_utf8_lossy(&dir));
+                let _ = writeln!(
+                    run.stderr,
+                    "NOTE - using logs in {}",
+                    String::from_utf8_lossy(&dir)
+                );
                 run.logs(&dir)
             }
-            Ok(_) => run.file(input),
+            Ok(_) => {
+                let rc = run.file(input);
+                if let Some(c) = &mut run.chk {
+                    let _ = c.set_file(input, run.stderr);
+                }
+                rc
+            }
         }
     } else if opts.force_logs || !stdin_is_fifo() {
         run.logs(&conf.log_file)
     } else {
+        from_stdin = true;
         run.read(std::io::stdin().lock());
+        if run.chk.is_some() {
+            let _ = write!(run.stderr, "Warning - checkpointing stdin is not supported");
+        }
         0
     };
     run.flush();
+    if let (Some(mut c), false) = (run.chk.take(), from_stdin) {
+        if let Some(path) = &opts.checkpoint {
+            if c.failure == 0 && rc == 0 {
+                c.save(path, run.stderr);
+            }
+        }
+        if c.failure != 0 {
+            rc = if c.failure & CP_CORRUPTED != 0 {
+                12
+            } else {
+                11
+            };
+        }
+    }
     if rc != 0 {
         return rc;
     }
