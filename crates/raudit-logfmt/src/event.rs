@@ -120,6 +120,16 @@ impl Event {
         });
     }
 
+    /// Overwrites one byte of record `i`'s text (ausearch's parser edits record text in
+    /// place in a few cases, and the edit shows in its output). Out-of-range is ignored.
+    pub fn patch_msg(&mut self, i: usize, offset: usize, byte: u8) {
+        if let Some(s) = self.spans.get(i) {
+            if offset < s.msg_len as usize {
+                self.buf[s.start as usize + offset] = byte;
+            }
+        }
+    }
+
     /// Number of records.
     pub fn len(&self) -> usize {
         self.spans.len()

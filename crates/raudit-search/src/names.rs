@@ -41,6 +41,18 @@ impl NameDb for SystemNames {
             .clone()
     }
 
+    fn ifname(&self, index: u32) -> Option<String> {
+        let mut buf = [0 as libc::c_char; libc::IF_NAMESIZE];
+        // SAFETY: buf has IF_NAMESIZE bytes as if_indextoname requires.
+        let p = unsafe { libc::if_indextoname(index, buf.as_mut_ptr()) };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: on success buf holds a NUL-terminated name.
+        let name = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
+        Some(name.to_string_lossy().into_owned())
+    }
+
     fn protocol(&self, n: u32) -> Option<String> {
         self.protos
             .borrow_mut()

@@ -78,17 +78,24 @@ impl Run<'_> {
 
     fn drain(&mut self) {
         while !self.stop {
-            let Some(ev) = self.asm.next_ready() else {
+            let Some(mut ev) = self.asm.next_ready() else {
                 break;
             };
-            self.event(&ev);
+            self.event(&mut ev);
             self.asm.recycle(ev);
         }
     }
 
-    fn event(&mut self, ev: &Event) {
+    fn event(&mut self, ev: &mut Event) {
         let crit = &self.opts.crit;
-        if crate::matcher::matches(ev, crit, &mut self.users, self.stderr) {
+        let patches = crate::matcher::match_event(ev, crit, &mut self.users, self.stderr)
+            .map(|it| it.patches);
+        if let Some(patches) = patches {
+            // ausearch's parser edits a few bytes of the record text in place.
+            for p in patches {
+                ev.patch_msg(p.record, p.offset, p.byte);
+            }
+            let ev = &*ev;
             let mut decision = Decision::Output;
             if let Some(chk) = &mut self.chk {
                 decision = chk.decide(ev.id, ev.node.as_deref(), ev.first_type);

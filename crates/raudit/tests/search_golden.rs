@@ -9,8 +9,8 @@
 //!
 //! Tests:
 //! - `golden_files_are_well_formed` (always): every golden file parses.
-//! - `search_matches_ausearch_goldens` (ignored until `raudit search` is
-//!   complete): runs `raudit search ARGS` for every case and compares.
+//! - `search_matches_ausearch_goldens`: runs `raudit search ARGS` for every
+//!   case and compares stdout, stderr and exit code byte for byte.
 //! - `goldens_agree_with_real_ausearch` (interop; skips if ausearch is
 //!   absent): runs the real tool over a sample of cases through the same
 //!   runner, which proves the harness and catches a drifted environment.
@@ -27,7 +27,7 @@
 //! - `RAUDIT_GOLDEN_SAMPLE=N`: interop test runs every Nth case (default 10).
 //!
 //! Example: `RAUDIT_GOLDEN_REPORT=1 RAUDIT_GOLDEN_GROUP=key cargo test -p raudit
-//! --test search_golden -- --ignored --nocapture`
+//! --test search_golden -- --nocapture`
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -816,7 +816,6 @@ fn golden_files_are_well_formed() {
 }
 
 #[test]
-#[ignore = "search not complete"]
 fn search_matches_ausearch_goldens() {
     let cases = selected(load_all());
     assert!(!cases.is_empty(), "no cases selected");

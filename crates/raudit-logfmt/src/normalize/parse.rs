@@ -344,6 +344,32 @@ fn ends_event(t: i32) -> bool {
         || (1406..=1419).contains(&t)
 }
 
+/// Whether auparse's own prefix reader accepts a line. It differs from ausearch's in
+/// one way that matters: a first token starting with `n` counts as a node only when it
+/// is longer than 5 bytes (`node=` alone is taken as the type token, so the `msg=`
+/// token is missed and the line is dropped).
+fn auparse_reads_header(line: &[u8]) -> bool {
+    let lim = if line.first() == Some(&b'n') { 340 } else { 80 };
+    let head = &line[..line.len().min(lim)];
+    let mut toks = head.split(|&b| b == b' ').filter(|t| !t.is_empty());
+    let Some(first) = toks.next() else {
+        return false;
+    };
+    if first[0] == b'n' && first.len() > 5 {
+        toks.next();
+    }
+    let Some(msg) = toks.next() else { return false };
+    if msg.len() <= 18 {
+        return false;
+    }
+    let open = if msg[9] == b'(' {
+        Some(9)
+    } else {
+        memchr::memchr(b'(', msg)
+    };
+    open.is_some()
+}
+
 /// Splits an assembled event into the events auparse's feed interface makes of its
 /// records: a piece ends after a record of a type that auparse treats as closing an
 /// event (PROCTITLE, EOE, single-record kinds, anomalies…); the remaining records
@@ -359,6 +385,10 @@ pub fn pieces(ev: &Event) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut cur = fresh();
     for rec in ev.records() {
+        if !auparse_reads_header(rec.msg) {
+            // auparse drops lines whose prefix it cannot read, before grouping.
+            continue;
+        }
         let (r, failed) = parse_record(rec.msg, rec.interp);
         let t = r.rtype;
         if cur.recs.is_empty() {
