@@ -3,15 +3,17 @@
 #
 # Usage:  bench/gen-big-log.sh [SIZE_MB] [OUTDIR]     (defaults: 320, /var/tmp/raudit-bench)
 #         FORMAT=RAW bench/gen-big-log.sh              (default log_format: ENRICHED)
+#         RATE=4000 bench/gen-big-log.sh               (busy-loop syscalls a second; default 2000)
 #
 # Needs: root, the Debian `auditd` package, gcc. Writes OUTDIR/audit.log
 # (never commit it) and OUTDIR/audit.log.info. Takes the machine-wide kernel
 # lock (flock /tmp/raudit-kernel.lock) for the whole run, starts a private real
 # auditd (-n -c TMPDIR, log in OUTDIR), loads rules scoped to its own login
 # session (auid=0, sessionid=N) and runs a busy workload — failed opens and
-# kill(0) in a tight loop (scripts/workload/workload.c `busy`) alongside execs
-# with arguments, sockets, file operations, kills and user messages — until
-# the log reaches SIZE_MB or 12 minutes pass. On exit, also on failure, it
+# kill(0) at about RATE a second (scripts/workload/workload.c `busy`) alongside
+# execs with arguments, sockets, file operations, kills and user messages —
+# until the log reaches SIZE_MB or 12 minutes pass (about 5 minutes for 320 MB
+# at the default rate). On exit, also on failure, it
 # stops auditd, deletes the rules and restores enabled/backlog/... exactly
 # (scripts/workload/kernel-state.sh), then checks `auditctl -s`/`-l`.
 set -euo pipefail
@@ -21,7 +23,7 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 
 if [ "${1:-}" = "--session" ]; then
     # Inside the workload's login session (loginuid 0, a fresh session id).
-    W=$2 WL=$3 LOG=$4 TARGET=$5 DEADLINE=$6
+    W=$2 WL=$3 LOG=$4 TARGET=$5 DEADLINE=$6 RATE=$7
     SES=$(cat /proc/self/sessionid)
     F="-F auid=0 -F sessionid=$SES"
     mkdir -p "$W/wdir"
@@ -36,7 +38,13 @@ if [ "${1:-}" = "--session" ]; then
 -w $W/watched -p wa -k watch
 EOF
     auditctl -R "$W.rules" > /dev/null
-    (while :; do "$WL" busy 5000 "$W"; done) &
+    # ~RATE audited syscalls a second from the busy loop (bursts every 0.1 s):
+    # a dense but not pathological log (ausearch slows down more than
+    # linearly when tens of thousands of events share each second).
+    (while :; do
+        "$WL" busy $((RATE / 20)) "$W"
+        sleep 0.1
+    done) &
     busy=$!
     stop_busy() {
         kill "$busy" 2> /dev/null || true
@@ -63,7 +71,8 @@ EOF
         cat "/nonexistent/$n" 2> /dev/null || true
         echo "$n" >> "$W/watched"
         n=$((n + 1))
-        if [ $((n % 20)) = 0 ]; then
+        sleep 0.05
+        if [ $((n % 200)) = 0 ]; then
             echo "gen-big-log: $((size / 1048576)) MB" >&2
         fi
     done
@@ -77,6 +86,7 @@ fi
 SIZE_MB=${1:-320}
 OUT=${2:-/var/tmp/raudit-bench}
 FORMAT=${FORMAT:-ENRICHED}
+RATE=${RATE:-2000}
 [ "$(id -u)" = 0 ] || { echo "gen-big-log: must run as root" >&2; exit 1; }
 
 # shellcheck source=scripts/workload/kernel-state.sh
@@ -95,7 +105,7 @@ start=$(date +%s)
 auditd_start "$TMP/auditd" "$FORMAT" NONE "" 4000
 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C \
     bash -c 'echo 0 > /proc/self/loginuid && exec bash "$@"' session \
-    "$REPO/bench/gen-big-log.sh" --session "$TMP/work" "$TMP/workload" "$TMP/auditd/log/audit.log" $((SIZE_MB * 1048576)) $((start + 720)) ||
+    "$REPO/bench/gen-big-log.sh" --session "$TMP/work" "$TMP/workload" "$TMP/auditd/log/audit.log" $((SIZE_MB * 1048576)) $((start + 720)) "$RATE" ||
     echo "gen-big-log: the workload session failed ($?)" >&2
 auditd_stop
 mv "$TMP/auditd/log/audit.log" "$OUT/audit.log"
