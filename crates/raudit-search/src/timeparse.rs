@@ -238,3 +238,71 @@ fn strptime(s: &str, fmt: &str, d: &mut Tm) -> Option<bool> {
     let cf = CString::new(fmt).ok()?;
     crate::ctime::strptime(&cs, &cf, d)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ctime::localtime;
+
+    struct Fixed(i64);
+    impl Clock for Fixed {
+        fn now(&self) -> i64 {
+            self.0
+        }
+        fn uptime(&self) -> std::io::Result<String> {
+            Ok("3600.40 100.00\n".into())
+        }
+    }
+
+    const NOW: i64 = 1_763_784_000 + 13 * 3600 + 25 * 60 + 7; // a Saturday afternoon
+
+    fn start(k: &str) -> i64 {
+        let mut e = Vec::new();
+        parse(true, Some(k), Some("00:00:00"), &Fixed(NOW), &mut e).expect(k)
+    }
+
+    #[test]
+    fn keywords_relative_to_now() {
+        assert_eq!(start("now"), NOW);
+        assert_eq!(start("recent"), NOW - 600);
+        assert_eq!(start("boot"), NOW - 3600);
+        let today = start("today");
+        let t = localtime(today);
+        assert_eq!((t.hour, t.min, t.sec), (0, 0, 0));
+        assert!(today <= NOW && NOW - today < DAY + 3600);
+        assert_eq!(
+            localtime(start("yesterday")).yday,
+            localtime(NOW - DAY).yday
+        );
+        assert_eq!(localtime(start("this-week")).wday, 0);
+        assert_eq!(localtime(start("this-month")).mday, 1);
+        let y = localtime(start("this-year"));
+        assert_eq!((y.mon, y.mday), (0, 1));
+        assert_eq!(
+            localtime(start("week-ago")).yday,
+            localtime(NOW - 7 * DAY).yday
+        );
+    }
+
+    #[test]
+    fn end_today_without_time_is_now() {
+        let mut e = Vec::new();
+        assert_eq!(
+            parse(false, Some("today"), Some("00:00:00"), &Fixed(NOW), &mut e),
+            Ok(NOW)
+        );
+    }
+
+    #[test]
+    fn bad_dates_and_times_say_why() {
+        let mut e = Vec::new();
+        assert!(parse(true, Some("99/99/99"), None, &Fixed(NOW), &mut e).is_err());
+        assert_eq!(
+            String::from_utf8_lossy(&e),
+            "Invalid start date (99/99/99). Month, Day, and Year are required.\n"
+        );
+        e.clear();
+        assert!(parse(false, None, Some("25:61"), &Fixed(NOW), &mut e).is_err());
+        assert!(String::from_utf8_lossy(&e).starts_with("Invalid end time (25:61)"));
+    }
+}
