@@ -16,7 +16,7 @@
 //!   array does (a freed slot is reused lowest first).
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::event::{Event, EventId};
@@ -55,6 +55,38 @@ impl Hasher for IdHasher {
     }
 }
 
+/// A sorted sequence tuned for keys that mostly arrive in order (records of a log):
+/// insertion at the back is O(1), out-of-order keys are placed by binary search.
+#[derive(Debug)]
+struct Sorted<T>(VecDeque<T>);
+
+impl<T> Default for Sorted<T> {
+    fn default() -> Self {
+        Sorted(VecDeque::new())
+    }
+}
+
+impl<T: Ord + Copy> Sorted<T> {
+    fn insert(&mut self, v: T) {
+        match self.0.back() {
+            Some(b) if *b > v => {
+                let at = self.0.partition_point(|x| *x < v);
+                self.0.insert(at, v);
+            }
+            _ => self.0.push_back(v),
+        }
+    }
+    fn first(&self) -> Option<&T> {
+        self.0.front()
+    }
+    fn pop_first(&mut self) -> Option<T> {
+        self.0.pop_front()
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
 struct Slot {
     ev: Event,
     complete: bool,
@@ -69,10 +101,10 @@ pub struct Assembler {
     free: BinaryHeap<Reverse<usize>>,
     /// First building slot per identity; others with the same identity chain from it.
     building: HashMap<EventId, usize, BuildHasherDefault<IdHasher>>,
-    /// Building events by start second, for the timeout.
-    by_sec: BinaryHeap<Reverse<(i64, usize)>>,
-    /// All held events in release order.
-    order: BinaryHeap<Reverse<(EventId, usize)>>,
+    /// Building events by start second, for the timeout (kept sorted).
+    by_sec: Sorted<(i64, usize)>,
+    /// All held events in release order (kept sorted).
+    order: Sorted<(EventId, usize)>,
     ready: usize,
     /// Storage of released events, reused for new ones.
     spare: Vec<Event>,
@@ -86,8 +118,8 @@ impl Assembler {
             slots: Vec::new(),
             free: BinaryHeap::new(),
             building: HashMap::default(),
-            by_sec: BinaryHeap::new(),
-            order: BinaryHeap::new(),
+            by_sec: Sorted::default(),
+            order: Sorted::default(),
             ready: 0,
             spare: Vec::new(),
         }
@@ -105,7 +137,7 @@ impl Assembler {
 
     /// Gives a released event's storage back for reuse (optional; saves allocations).
     pub fn recycle(&mut self, ev: Event) {
-        if self.spare.len() < 1024 {
+        if self.spare.len() < 4096 {
             self.spare.push(ev);
         }
     }
@@ -147,21 +179,21 @@ impl Assembler {
             self.ready += 1;
         } else {
             next_same = self.building.insert(hdr.id, i);
-            self.by_sec.push(Reverse((hdr.id.sec, i)));
+            self.by_sec.insert((hdr.id.sec, i));
         }
         self.slots[i] = Some(Slot {
             ev,
             complete: single,
             next_same,
         });
-        self.order.push(Reverse((hdr.id, i)));
+        self.order.insert((hdr.id, i));
         // Time out events that started eoe_timeout or more seconds before this one.
         let limit = hdr.id.sec.saturating_sub(self.eoe_timeout);
-        while let Some(&Reverse((sec, j))) = self.by_sec.peek() {
+        while let Some(&(sec, j)) = self.by_sec.first() {
             if sec > limit {
                 break;
             }
-            self.by_sec.pop();
+            self.by_sec.pop_first();
             self.complete(j);
         }
         true
@@ -207,7 +239,7 @@ impl Assembler {
 
     /// Marks every held event complete (end of input).
     pub fn terminate_all(&mut self) {
-        while let Some(Reverse((_, j))) = self.by_sec.pop() {
+        while let Some((_, j)) = self.by_sec.pop_first() {
             self.complete(j);
         }
     }
@@ -217,11 +249,11 @@ impl Assembler {
         if self.ready == 0 {
             return None;
         }
-        let &Reverse((_, i)) = self.order.peek()?;
+        let &(_, i) = self.order.first()?;
         if !self.slots[i].as_ref().is_some_and(|s| s.complete) {
             return None;
         }
-        self.order.pop();
+        self.order.pop_first();
         self.ready -= 1;
         self.free.push(Reverse(i));
         self.slots[i].take().map(|s| s.ev)
