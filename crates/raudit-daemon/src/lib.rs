@@ -1,0 +1,15 @@
+//! The audit daemon: a drop-in `auditd` 3.0.9.
+//!
+//! The pipeline is source → handling → sinks, each stage with its own queue,
+//! back-pressure policy and counters:
+//!
+//! - [`config`]: `auditd.conf` with every option, default and message (pure).
+//! - [`format`]: RAW and ENRICHED record formatting, byte-identical to auditd (pure).
+//! - [`gaps`]: kernel serial-number gap tracking (pure).
+//! - [`queue`]: the bounded inbox between the kernel reader and the handler.
+//! - [`source`]: the kernel source (unicast registration or the read-only
+//!   multicast group), a reader thread that only drains the socket.
+//! - [`writer`]: the log file: rotation, flushing, permissions, disk-space actions.
+//! - [`daemon`]: the daemon's life: options, signals, pid and state files.
+
+pub mod config;
