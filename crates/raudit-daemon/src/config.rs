@@ -685,15 +685,13 @@ impl Parser<'_> {
             F::Rotate if which == "disk_error_action" => {
                 self.err(format!("Illegal option {v} for {which} - line {line}"))?;
             }
-            F::Email => {
-                if !self.env.executable(Path::new(EMAIL_COMMAND)) {
-                    self.msg(
-                        Level::Err,
-                        format!(
-                            "Email option is specified but {EMAIL_COMMAND} doesn't seem executable."
-                        ),
-                    );
-                }
+            F::Email if !self.env.executable(Path::new(EMAIL_COMMAND)) => {
+                self.msg(
+                    Level::Err,
+                    format!(
+                        "Email option is specified but {EMAIL_COMMAND} doesn't seem executable."
+                    ),
+                );
             }
             F::Exec => exe = Some(self.check_exe(nv.option, line)?),
             _ => {}
@@ -1229,11 +1227,14 @@ const KEYWORDS: &[(&str, u8)] = &[
     ("end_of_event_timeout", 0),
 ];
 
+/// A line (number, text) or the number of a line too long.
+type LineItem = Result<(usize, String), usize>;
+
 /// Splits the file's bytes into lines as auditd's `get_line` (fgets into a
 /// 160-byte buffer) does. Each item is `Ok(line)` or `Err(lineno)` for a line
 /// too long (reported once, then skipped). A last line without a newline is
 /// also "too long", as in auditd.
-fn lines(text: &[u8]) -> (Vec<Result<(usize, String), usize>>, usize) {
+fn lines(text: &[u8]) -> (Vec<LineItem>, usize) {
     let mut out = Vec::new();
     let mut lineno = 1usize;
     let mut pos = 0usize;

@@ -13,3 +13,6 @@
 //! - [`daemon`]: the daemon's life: options, signals, pid and state files.
 
 pub mod config;
+pub mod format;
+pub mod gaps;
+pub mod queue;
