@@ -39,6 +39,18 @@ const TOOLS: &[Tool] = &[
         run: cmd::augenrules::main,
     },
     Tool {
+        sub: "rules",
+        alias: None,
+        about: "lint and optimise rule files (rules lint|optimize FILE…)",
+        run: cmd::rules::main,
+    },
+    Tool {
+        sub: "explain",
+        alias: None,
+        about: "interpret an audit record and say what it means",
+        run: cmd::explain::main,
+    },
+    Tool {
         sub: "ausyscall",
         alias: Some("ausyscall"),
         about: "map syscall names and numbers (ausyscall)",

@@ -4,4 +4,6 @@
 pub mod augenrules;
 pub mod ausyscall;
 pub mod ctl;
+pub mod explain;
+pub mod rules;
 pub mod search;
