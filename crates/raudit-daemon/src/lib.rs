@@ -15,4 +15,7 @@
 pub mod config;
 pub mod format;
 pub mod gaps;
+pub mod log;
+pub mod names;
 pub mod queue;
+pub mod writer;
