@@ -212,6 +212,7 @@ fn line_for(r: &OptRule, env: &dyn Env) -> String {
     } else {
         rule_text(&r.rule, host)
     };
+    let text = exe_ops(text, &r.rule);
     if reparse(&text, env).as_ref() == Some(&r.rule) {
         return text;
     }
@@ -225,6 +226,24 @@ fn line_for(r: &OptRule, env: &dyn Env) -> String {
         }
     }
     format!("# raudit: could not print this rule in a form auditctl reads back\n# {text}")
+}
+
+/// `auditctl -l` prints every `exe` field as `-F exe=`: put `!=` back.
+fn exe_ops(mut text: String, r: &AuditRuleData) -> String {
+    let mut from = 0;
+    for f in &r.fields {
+        if f.field & !AUDIT_OPERATORS != AUDIT_EXE {
+            continue;
+        }
+        let Some(p) = text[from..].find(" -F exe=").map(|p| p + from) else {
+            break;
+        };
+        if f.op & AUDIT_OPERATORS == AUDIT_NOT_EQUAL {
+            text.replace_range(p..p + 8, " -F exe!=");
+        }
+        from = p + 8;
+    }
+    text
 }
 
 /// Parse one rules-file line back into its rule.
