@@ -13,9 +13,11 @@
 //! - [`daemon`]: the daemon's life: options, signals, pid and state files.
 
 pub mod config;
+pub mod daemon;
 pub mod format;
 pub mod gaps;
 pub mod log;
 pub mod names;
 pub mod queue;
+pub mod source;
 pub mod writer;

@@ -33,6 +33,12 @@ const TOOLS: &[Tool] = &[
         run: cmd::ctl::main,
     },
     Tool {
+        sub: "daemon",
+        alias: Some("auditd"),
+        about: "the audit daemon (auditd)",
+        run: cmd::daemon::main,
+    },
+    Tool {
         sub: "augenrules",
         alias: Some("augenrules"),
         about: "merge rules.d into audit.rules (augenrules)",

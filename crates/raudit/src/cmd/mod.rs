@@ -4,6 +4,7 @@
 pub mod augenrules;
 pub mod ausyscall;
 pub mod ctl;
+pub mod daemon;
 pub mod explain;
 pub mod rules;
 pub mod search;
