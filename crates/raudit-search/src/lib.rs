@@ -18,6 +18,7 @@ pub mod escape;
 pub mod formats;
 pub mod interp_out;
 pub mod items;
+pub mod logins;
 pub mod machine;
 pub mod matcher;
 pub mod names;

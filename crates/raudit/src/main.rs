@@ -62,6 +62,18 @@ const TOOLS: &[Tool] = &[
         about: "map syscall names and numbers (ausyscall)",
         run: cmd::ausyscall::main,
     },
+    Tool {
+        sub: "aulast",
+        alias: Some("aulast"),
+        about: "list logins and logouts from the audit logs (aulast)",
+        run: cmd::aulast::main,
+    },
+    Tool {
+        sub: "aulastlog",
+        alias: Some("aulastlog"),
+        about: "last login of each account from the audit logs (aulastlog)",
+        run: cmd::aulastlog::main,
+    },
 ];
 
 fn usage() -> String {

@@ -2,6 +2,8 @@
 //! are the tool's own arguments (without the program or subcommand name).
 
 pub mod augenrules;
+pub mod aulast;
+pub mod aulastlog;
 pub mod ausyscall;
 pub mod ctl;
 pub mod daemon;

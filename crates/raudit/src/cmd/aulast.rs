@@ -1,0 +1,14 @@
+//! `raudit aulast` ≡ `aulast`: login sessions rebuilt from the audit logs.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
+
+/// Entry point: arguments after the tool name.
+pub fn main(args: Vec<OsString>) -> i32 {
+    let args: Vec<Vec<u8>> = args.into_iter().map(OsString::into_vec).collect();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut err = stderr.lock();
+    raudit_search::logins::last::main(&args, &mut out, &mut err)
+}
