@@ -12,7 +12,7 @@
 # rule to a pid that does not run, enables auditing (-e 1) only while the
 # benchmark runs — rule evaluation is skipped while auditing is off — and
 # restores rules, enabled, failure, backlog limit, backlog wait time and the
-# lost counter on exit, whatever happens.
+# lost and backlog_wait_time_actual counters on exit, whatever happens.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 rules=${1:-$here/../shared/corpus/rules/Neo23x0__auditd/audit.rules}
@@ -37,7 +37,7 @@ if [ "$(auditctl -l)" != "No rules" ]; then
 fi
 st() { auditctl -s | awk -v k="$1" '$1 == k { print $2 }'; }
 s_enabled=$(st enabled) s_failure=$(st failure) s_backlog=$(st backlog_limit)
-s_wait=$(st backlog_wait_time) s_lost=$(st lost)
+s_wait=$(st backlog_wait_time) s_lost=$(st lost) s_actual=$(st backlog_wait_time_actual)
 if [ "$s_enabled" = 2 ]; then echo "SKIP rules-cost: audit is immutable" >&2; exit 0; fi
 
 restore() {
@@ -48,6 +48,7 @@ restore() {
 	[ "$s_failure" = 0 ] || [ "$s_failure" = 1 ] && auditctl -f "$s_failure" >/dev/null
 	auditctl -e "$s_enabled" >/dev/null
 	[ "$s_lost" = 0 ] && auditctl --reset-lost >/dev/null
+	[ "$s_actual" = 0 ] && auditctl --reset_backlog_wait_time_actual >/dev/null
 	rm -rf "$tmp"
 }
 trap restore EXIT
