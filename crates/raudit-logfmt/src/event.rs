@@ -87,11 +87,21 @@ impl Event {
         self.push(rtype, line);
     }
 
-    /// Appends a record line (as read: it may still end in a newline). The line is
-    /// split at the first ENRICHED separator; a trailing newline is removed.
+    /// Appends a record line (as read: it may still end in a newline). As in the C
+    /// tools the line is a C string — it ends at its first NUL, so record text never
+    /// contains one — and it is split at the first ENRICHED separator; a trailing
+    /// newline is removed.
     pub fn push(&mut self, rtype: i32, line: &[u8]) {
         let start = self.buf.len() as u32;
-        let (msg_len, interp_len) = match memchr::memchr(crate::INTERP_SEPARATOR, line) {
+        let (line, sep) = match memchr::memchr2(crate::INTERP_SEPARATOR, 0, line) {
+            Some(i) if line[i] == 0 => (&line[..i], None),
+            Some(i) => {
+                let end = memchr::memchr(0, &line[i..]).map_or(line.len(), |z| i + z);
+                (&line[..end], Some(i))
+            }
+            None => (line, None),
+        };
+        let (msg_len, interp_len) = match sep {
             Some(sep) => {
                 self.format = LogFormat::Enriched;
                 let tail = &line[sep + 1..];

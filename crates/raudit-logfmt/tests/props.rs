@@ -76,7 +76,8 @@ proptest! {
 
     #[test]
     fn record_text_round_trips(body in prop::collection::vec(any::<u8>(), 0..200)) {
-        let body: Vec<u8> = body.into_iter().filter(|&b| b != b'\n').collect();
+        // Record text is a C string: it ends at a NUL (tested below), so none here.
+        let body: Vec<u8> = body.into_iter().filter(|&b| b != b'\n' && b != 0).collect();
         let mut line = b"type=SYSCALL msg=audit(1.000:1): ".to_vec();
         line.extend_from_slice(&body);
         let ev = Event::new(EventId { sec: 1, milli: 0, serial: 1 }, None, 1300, &[line.as_slice(), b"\n"].concat());
@@ -88,4 +89,25 @@ proptest! {
         }
         prop_assert_eq!(back, line);
     }
+}
+
+#[test]
+fn record_text_ends_at_nul_like_a_c_string() {
+    let ev = Event::new(
+        EventId::default(),
+        None,
+        1300,
+        b"type=SYSCALL msg=audit(1.000:1): a=1\0b=2\x1dX\n",
+    );
+    let r = ev.record(0).expect("one record");
+    assert_eq!(r.msg, b"type=SYSCALL msg=audit(1.000:1): a=1");
+    assert!(r.interp.is_none());
+    let ev = Event::new(
+        EventId::default(),
+        None,
+        1300,
+        b"type=SYSCALL msg=audit(1.000:1): a=1\x1dUID=\"x\0y\"\n",
+    );
+    let r = ev.record(0).expect("one record");
+    assert_eq!(r.interp, Some(&b"UID=\"x"[..]));
 }

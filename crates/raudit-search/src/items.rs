@@ -182,6 +182,10 @@ pub struct SearchItems<'a> {
     pub tauid: Option<Vec<u8>>,
     /// Lasting changes made to record texts (see [`Patch`]).
     pub patches: Vec<Patch>,
+    /// Indexes into `filenames` of the names whose PATH record ends with
+    /// `type=PARENT` (ausearch keeps the text after a PATH name's `type=` as the
+    /// name's key; aureport's file report skips leading names keyed `PARENT`).
+    pub parent_names: Vec<usize>,
 }
 
 impl Default for SearchItems<'_> {
@@ -215,6 +219,7 @@ impl Default for SearchItems<'_> {
             teuid: None,
             tauid: None,
             patches: Vec::new(),
+            parent_names: Vec::new(),
         }
     }
 }
@@ -554,7 +559,8 @@ pub fn extract_search_items<'a>(
     };
     for (index, rec) in ev.records().enumerate() {
         let mut m = Msg {
-            text: Cow::Borrowed(c_str(rec.msg)),
+            // Record text never contains NUL (see `Event::push`).
+            text: Cow::Borrowed(rec.msg),
             index,
             rtype: rec.rtype,
         };
@@ -993,6 +999,15 @@ impl<'a> Extractor<'a, '_> {
                 let p = s + 6;
                 self.path_value(m, p)?;
                 term = p;
+                // The name's key: everything after the next `type=`.
+                if let Some(tp) = m.find(p, b"type=") {
+                    if m.tail(tp + 5) == b"PARENT" {
+                        let n = self.s.filenames.as_ref().map_or(0, Vec::len);
+                        if n > 0 {
+                            self.s.parent_names.push(n - 1);
+                        }
+                    }
+                }
             }
         }
         if self.w.obj {

@@ -28,6 +28,17 @@ const fn rank(b: u8) -> u8 {
     }
 }
 
+/// [`rank`] of every byte.
+static RANK: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = rank(i as u8);
+        i += 1;
+    }
+    t
+};
+
 /// Substring search for the short needles of record parsing: `memchr` for the
 /// needle's rarest byte, then compare. On records (short haystacks) this beats
 /// building a `memmem` searcher per call.
@@ -41,7 +52,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     }
     let mut k = 0;
     for (i, &b) in needle.iter().enumerate() {
-        if rank(b) < rank(needle[k]) {
+        if RANK[b as usize] < RANK[needle[k] as usize] {
             k = i;
         }
     }
