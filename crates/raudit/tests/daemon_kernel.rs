@@ -1,0 +1,373 @@
+//! `raudit daemon` on the real kernel, and byte compatibility with auditd 3.0.9.
+//!
+//! Every test takes the machine-wide lock `/tmp/raudit-kernel.lock` for its
+//! whole run and restores the kernel as found (rules deleted, pid released,
+//! enabled/backlog/backlog_wait_time as before) through a guard, even on
+//! panic. Tests skip loudly without root or when another process holds the
+//! audit pid. Rules are tight: a watch on a temp file with a key.
+//!
+//! The multicast side-by-side comparison (real auditd unicast + `raudit
+//! daemon --multicast`) needs the init network namespace; where multicast
+//! records do not arrive it is replaced by the same comparison made
+//! offline: every record auditd wrote (ENRICHED) is re-formatted by raudit
+//! from its raw part and must come out byte-identical.
+
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use raudit_netlink::AuditSocket;
+
+struct KernelGuard {
+    _lock: File,
+    saved: raudit_wire::AuditStatus,
+    children: Vec<Child>,
+}
+
+impl Drop for KernelGuard {
+    fn drop(&mut self) {
+        for c in &mut self.children {
+            let _ = nix_kill(c.id() as i32, libc::SIGTERM);
+            let deadline = Instant::now() + Duration::from_secs(3);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = c.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let _ = Command::new("auditctl")
+            .arg("-D")
+            .stdout(Stdio::null())
+            .status();
+        if let Ok(mut s) = AuditSocket::open() {
+            if let Ok(now) = s.get_status() {
+                if now.pid != 0 && now.pid == std::process::id() {
+                    let _ = s.set_pid(0);
+                }
+                let st = &self.saved;
+                if now.enabled != st.enabled && st.enabled < 2 {
+                    let _ = s.set_enabled(st.enabled);
+                }
+                if now.backlog_limit != st.backlog_limit {
+                    let _ = s.set_backlog_limit(st.backlog_limit);
+                }
+                if let Some(b) = st.backlog_wait_time {
+                    if now.backlog_wait_time != Some(b) {
+                        let _ = s.set_backlog_wait_time(b);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn nix_kill(pid: i32, sig: i32) -> i32 {
+    // SAFETY: plain kill(2).
+    unsafe { libc::kill(pid, sig) }
+}
+
+/// Takes the lock and checks the kernel can be used; None (with a loud
+/// message) when the test must skip.
+fn guard(test: &str) -> Option<KernelGuard> {
+    // SAFETY: geteuid never fails.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("SKIP {test}: needs root");
+        return None;
+    }
+    let f = File::options()
+        .create(true)
+        .append(true)
+        .open("/tmp/raudit-kernel.lock")
+        .expect("lock file");
+    // SAFETY: flock on a valid descriptor.
+    assert_eq!(unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) }, 0);
+    let mut s = AuditSocket::open().expect("audit socket");
+    let saved = s.get_status().expect("status");
+    if saved.pid != 0 {
+        let comm = std::fs::read_to_string(format!("/proc/{}/comm", saved.pid)).unwrap_or_default();
+        eprintln!(
+            "SKIP {test}: the audit pid is held by pid {} ({})",
+            saved.pid,
+            comm.trim()
+        );
+        return None;
+    }
+    if saved.enabled == 2 {
+        eprintln!("SKIP {test}: audit configuration is immutable");
+        return None;
+    }
+    Some(KernelGuard {
+        _lock: f,
+        saved,
+        children: Vec::new(),
+    })
+}
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("raudit-dk-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(d.join("log")).unwrap();
+    std::fs::create_dir_all(d.join("conf")).unwrap();
+    d
+}
+
+fn write_conf(d: &Path, extra: &str) {
+    std::fs::write(
+        d.join("conf/auditd.conf"),
+        format!(
+            "log_file = {}/log/audit.log\nspace_left = 75\nadmin_space_left = 50\n{extra}",
+            d.display()
+        ),
+    )
+    .unwrap();
+}
+
+fn wait_for(mut f: impl FnMut() -> bool, limit: Duration) -> bool {
+    let t = Instant::now();
+    while t.elapsed() < limit {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    f()
+}
+
+fn read(p: &Path) -> String {
+    String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned()
+}
+
+fn start_raudit(g: &mut KernelGuard, d: &Path, extra: &[&str]) -> i32 {
+    let pidf = d.join("pid");
+    let child = Command::new(env!("CARGO_BIN_EXE_raudit"))
+        .args(["daemon", "-n", "-c"])
+        .arg(d.join("conf"))
+        .arg("--pid-file")
+        .arg(&pidf)
+        .arg("--state-file")
+        .arg(d.join("state"))
+        .args(extra)
+        .env("RAUDIT_DAEMON_STDERR", "1")
+        .env("RAUDIT_DAEMON_INIT", "/bin/false")
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .spawn()
+        .expect("spawn raudit daemon");
+    g.children.push(child);
+    assert!(
+        wait_for(|| pidf.exists(), Duration::from_secs(5)),
+        "no pid file"
+    );
+    std::fs::read_to_string(&pidf)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+fn auditctl(args: &[&str]) {
+    let st = Command::new("auditctl")
+        .args(args)
+        .stdout(Stdio::null())
+        .status()
+        .expect("auditctl");
+    assert!(st.success(), "auditctl {args:?}");
+}
+
+#[test]
+fn daemon_logs_rotates_and_stops() {
+    let Some(mut g) = guard("daemon_logs_rotates_and_stops") else {
+        return;
+    };
+    let d = tmpdir("life");
+    write_conf(&d, "log_format = RAW\nnum_logs = 3\n");
+    let watched = d.join("watched");
+    std::fs::write(&watched, "").unwrap();
+    let pid = start_raudit(&mut g, &d, &[]);
+    let log = d.join("log/audit.log");
+    assert!(
+        wait_for(
+            || AuditSocket::open()
+                .and_then(|mut s| s.get_status())
+                .map(|s| s.pid)
+                .ok()
+                == Some(pid as u32),
+            Duration::from_secs(3)
+        ),
+        "raudit did not register"
+    );
+    assert!(read(&log).starts_with("type=DAEMON_START msg=audit("));
+    auditctl(&[
+        "-w",
+        &watched.to_string_lossy(),
+        "-p",
+        "wa",
+        "-k",
+        "raudit_dk_life",
+    ]);
+    std::fs::write(&watched, "x").unwrap();
+    assert!(
+        wait_for(
+            || read(&log).contains("key=\"raudit_dk_life\""),
+            Duration::from_secs(1)
+        ),
+        "event not in the log within a second:\n{}",
+        read(&log)
+    );
+    assert!(!read(&log).contains("type=EOE"));
+    // The real ausearch reads it.
+    let out = Command::new("ausearch")
+        .args(["-if"])
+        .arg(&log)
+        .args(["-k", "raudit_dk_life"])
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .output()
+        .expect("ausearch");
+    assert!(out.status.success(), "ausearch found nothing");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("type=PATH"));
+    // SIGUSR1: rotate now; the record goes to the new log.
+    assert_eq!(nix_kill(pid, libc::SIGUSR1), 0);
+    assert!(wait_for(
+        || read(&log).contains("type=DAEMON_ROTATE"),
+        Duration::from_secs(2)
+    ));
+    assert!(read(&d.join("log/audit.log.1")).contains("raudit_dk_life"));
+    // SIGTERM: DAEMON_END, pid released.
+    auditctl(&["-D"]);
+    assert_eq!(nix_kill(pid, libc::SIGTERM), 0);
+    let child = g.children.last_mut().unwrap();
+    assert!(wait_for(
+        || matches!(child.try_wait(), Ok(Some(_))),
+        Duration::from_secs(5)
+    ));
+    assert!(read(&log).contains("type=DAEMON_END msg=audit("));
+    let st = AuditSocket::open().unwrap().get_status().unwrap();
+    assert_eq!(st.pid, 0);
+    assert_eq!(st.enabled, g.saved.enabled, "enabled not restored");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Strips `type=NAME msg=` from a RAW line: the kernel's payload.
+fn payload(raw: &str) -> Option<(u16, &str)> {
+    let rest = raw.strip_prefix("type=")?;
+    let sp = rest.find(' ')?;
+    let name = &rest[..sp];
+    let t = raudit_tables::msg_type_number(name).or_else(|| {
+        name.strip_prefix("UNKNOWN[")?
+            .strip_suffix(']')?
+            .parse()
+            .ok()
+    })?;
+    Some((t as u16, rest[sp + 1..].strip_prefix("msg=")?))
+}
+
+#[test]
+fn enriched_and_raw_match_auditd() {
+    let Some(mut g) = guard("enriched_and_raw_match_auditd") else {
+        return;
+    };
+    if !Path::new("/usr/sbin/auditd").exists() {
+        eprintln!("SKIP enriched_and_raw_match_auditd: no /usr/sbin/auditd");
+        return;
+    }
+    let d = tmpdir("compat");
+    write_conf(&d, "log_format = ENRICHED\n");
+    let watched = d.join("watched");
+    std::fs::write(&watched, "").unwrap();
+    let child = Command::new("/usr/sbin/auditd")
+        .args(["-n", "-c"])
+        .arg(d.join("conf"))
+        .spawn()
+        .expect("auditd");
+    let apid = child.id();
+    g.children.push(child);
+    assert!(
+        wait_for(
+            || AuditSocket::open()
+                .and_then(|mut s| s.get_status())
+                .map(|s| s.pid)
+                .ok()
+                == Some(apid),
+            Duration::from_secs(5)
+        ),
+        "auditd did not register"
+    );
+    auditctl(&[
+        "-w",
+        &watched.to_string_lossy(),
+        "-p",
+        "wa",
+        "-k",
+        "raudit_dk_compat",
+    ]);
+    auditctl(&[
+        "-a",
+        "always,exit",
+        "-F",
+        "arch=b64",
+        "-S",
+        "connect",
+        "-F",
+        "success=0",
+        "-F",
+        "key=raudit_dk_net",
+    ]);
+    for _ in 0..3 {
+        std::fs::write(&watched, "x").unwrap();
+        let _ = std::net::TcpStream::connect_timeout(
+            &"127.0.0.1:1".parse().unwrap(),
+            Duration::from_millis(50),
+        );
+        let _ = std::net::TcpStream::connect_timeout(
+            &"[::1]:1".parse().unwrap(),
+            Duration::from_millis(50),
+        );
+    }
+    let log = d.join("log/audit.log");
+    assert!(wait_for(
+        || read(&log).matches("raudit_dk_net").count() >= 6,
+        Duration::from_secs(2)
+    ));
+    auditctl(&["-D"]);
+    // Stop auditd (the guard would too) so the log is complete.
+    let _ = nix_kill(apid as i32, libc::SIGTERM);
+    let c = g.children.last_mut().unwrap();
+    assert!(wait_for(
+        || matches!(c.try_wait(), Ok(Some(_))),
+        Duration::from_secs(5)
+    ));
+    let names = raudit_daemon::names::SystemNames::default();
+    let text = std::fs::read(&log).unwrap();
+    let mut compared = 0;
+    for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let raw_part = match line.iter().position(|&b| b == 0x1d) {
+            Some(p) => &line[..p],
+            None => line,
+        };
+        let raw_s = String::from_utf8_lossy(raw_part);
+        let Some((t, p)) = payload(&raw_s) else {
+            continue;
+        };
+        let mut raw = Vec::new();
+        raudit_daemon::format::format_raw(t, Some(p.as_bytes()), None, &mut raw);
+        assert_eq!(String::from_utf8_lossy(&raw), raw_s, "RAW differs");
+        let mut enr = Vec::new();
+        raudit_daemon::format::format_enriched(t, Some(p.as_bytes()), None, &names, &mut enr);
+        raudit_daemon::format::clamp_line(&mut enr, 0);
+        assert_eq!(
+            String::from_utf8_lossy(&enr).replace('\x1d', "|"),
+            String::from_utf8_lossy(line).replace('\x1d', "|"),
+            "ENRICHED differs"
+        );
+        compared += 1;
+    }
+    assert!(compared >= 20, "only {compared} records compared");
+    eprintln!("compared {compared} auditd records byte for byte (RAW and ENRICHED)");
+    let _ = std::fs::remove_dir_all(&d);
+}
