@@ -74,6 +74,12 @@ const TOOLS: &[Tool] = &[
         about: "last login of each account from the audit logs (aulastlog)",
         run: cmd::aulastlog::main,
     },
+    Tool {
+        sub: "autrace",
+        alias: Some("autrace"),
+        about: "trace a program's system calls with audit rules (autrace)",
+        run: cmd::autrace::main,
+    },
 ];
 
 fn usage() -> String {

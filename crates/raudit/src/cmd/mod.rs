@@ -5,6 +5,7 @@ pub mod augenrules;
 pub mod aulast;
 pub mod aulastlog;
 pub mod ausyscall;
+pub mod autrace;
 pub mod ctl;
 pub mod daemon;
 pub mod explain;
