@@ -24,6 +24,7 @@ pub mod matcher;
 pub mod names;
 pub mod options;
 pub mod output;
+pub mod report;
 pub mod search;
 pub mod strings;
 pub mod timeparse;

@@ -27,6 +27,12 @@ const TOOLS: &[Tool] = &[
         run: cmd::search::main,
     },
     Tool {
+        sub: "report",
+        alias: Some("aureport"),
+        about: "summary reports of audit logs (aureport)",
+        run: cmd::report::main,
+    },
+    Tool {
         sub: "ctl",
         alias: Some("auditctl"),
         about: "control the kernel audit system (auditctl)",

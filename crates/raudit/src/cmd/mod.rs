@@ -9,5 +9,6 @@ pub mod autrace;
 pub mod ctl;
 pub mod daemon;
 pub mod explain;
+pub mod report;
 pub mod rules;
 pub mod search;

@@ -1,0 +1,450 @@
+//! `aureport`: summaries and per-event reports over audit logs.
+//!
+//! The pipeline is ausearch's ([`crate::search`]): line pieces → record headers and
+//! the time window → event assembly → extraction ([`crate::items`]) driven by a
+//! [`crate::criteria::Criteria`] filled the way aureport sets ausearch's globals.
+//! Then, instead of matching, each event is classified (node, `--failed`/`--success`,
+//! `--add`/`--delete`/`-nc`) and either printed as one report line or counted
+//! ([`tally`]) for the summary printed at the end ([`print`]).
+//!
+//! Everything is done in one pass; memory grows with the number of distinct values
+//! counted, not with the log.
+
+pub mod options;
+mod print;
+pub mod tally;
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::unix::ffi::OsStrExt;
+
+use raudit_logfmt::header::{parse_header, HeaderError};
+use raudit_logfmt::lines::Splitter;
+use raudit_logfmt::{Assembler, Event, EventId};
+
+use crate::items::{extract_search_items, Interpretations, UserNames, SUCCESS_FAILED};
+use crate::timeparse::SystemClock;
+
+use options::{ConfAct, Kind, Outcome, ReportOptions};
+use tally::Counters;
+
+/// Output buffer size before it is written out.
+const FLUSH_AT: usize = 256 * 1024;
+/// Read size.
+const READ_CHUNK: usize = 1 << 20;
+
+/// Record types the reports look for (libaudit numbers).
+pub(crate) mod t {
+    pub const USER_AUTH: i32 = 1100;
+    pub const USER_MGMT: i32 = 1102;
+    pub const USER_AVC: i32 = 1107;
+    pub const USER_CHAUTHTOK: i32 = 1108;
+    pub const USYS_CONFIG: i32 = 1111;
+    pub const USER_LOGIN: i32 = 1112;
+    pub const ADD_USER: i32 = 1114;
+    pub const DEL_USER: i32 = 1115;
+    pub const ADD_GROUP: i32 = 1116;
+    pub const DEL_GROUP: i32 = 1117;
+    pub const USER_TTY: i32 = 1124;
+    pub const GRP_AUTH: i32 = 1126;
+    pub const GRP_MGMT: i32 = 1132;
+    pub const DAEMON_CONFIG: i32 = 1203;
+    pub const SYSCALL: i32 = 1300;
+    pub const CONFIG_CHANGE: i32 = 1305;
+    pub const TTY: i32 = 1319;
+    pub const NETFILTER_CFG: i32 = 1325;
+    pub const SECCOMP: i32 = 1326;
+    pub const FEATURE_CHANGE: i32 = 1328;
+    pub const AVC: i32 = 1400;
+    pub const MAC_POLICY_LOAD: i32 = 1403;
+    pub const MAC_CIPSOV4_ADD: i32 = 1407;
+    pub const MAC_CIPSOV4_DEL: i32 = 1408;
+    pub const MAC_MAP_ADD: i32 = 1409;
+    pub const MAC_MAP_DEL: i32 = 1410;
+    pub const MAC_IPSEC_ADDSA: i32 = 1411;
+    pub const MAC_IPSEC_DELSA: i32 = 1412;
+    pub const MAC_IPSEC_ADDSPD: i32 = 1413;
+    pub const MAC_IPSEC_DELSPD: i32 = 1414;
+    pub const MAC_UNLBL_STCADD: i32 = 1416;
+    pub const MAC_UNLBL_STCDEL: i32 = 1417;
+    pub const FIRST_KERN_CRYPTO: i32 = 1600;
+    pub const LAST_KERN_CRYPTO: i32 = 1699;
+    pub const FIRST_KERN_ANOM: i32 = 1700;
+    pub const LAST_KERN_ANOM: i32 = 1799;
+    pub const INTEGRITY_FIRST: i32 = 1800;
+    pub const INTEGRITY_LAST: i32 = 1899;
+    pub const FIRST_ANOM: i32 = 2100;
+    pub const LAST_ANOM: i32 = 2199;
+    pub const FIRST_ANOM_RESP: i32 = 2200;
+    pub const LAST_ANOM_RESP: i32 = 2299;
+    pub const FIRST_USER_LSPP: i32 = 2300;
+    pub const ROLE_ASSIGN: i32 = 2301;
+    pub const ROLE_REMOVE: i32 = 2302;
+    pub const USER_MAC_CONFIG_CHANGE: i32 = 2312;
+    pub const LAST_USER_LSPP: i32 = 2399;
+    pub const FIRST_CRYPTO: i32 = 2400;
+    pub const LAST_CRYPTO: i32 = 2499;
+    pub const FIRST_VIRT: i32 = 2500;
+    pub const LAST_VIRT: i32 = 2599;
+}
+
+/// `list_find_msg`: some record of the event has type `ty`.
+#[inline]
+pub(crate) fn has(ev: &Event, ty: i32) -> bool {
+    ev.records().any(|r| r.rtype == ty)
+}
+
+/// `list_find_msg_range`: some record's type is in `lo..=hi` (never when `hi <= lo`).
+#[inline]
+pub(crate) fn has_range(ev: &Event, lo: i32, hi: i32) -> bool {
+    hi > lo && ev.records().any(|r| (lo..=hi).contains(&r.rtype))
+}
+
+/// One report run.
+struct Run<'a> {
+    opts: &'a ReportOptions,
+    asm: Assembler,
+    users: UserNames,
+    counters: Counters,
+    printer: print::Printer,
+    stdout: &'a mut dyn Write,
+    stderr: &'a mut dyn Write,
+    /// Some event was printed (detailed reports).
+    found: bool,
+    /// Files still to read after the current one.
+    files_left: usize,
+    /// First record time seen (aureport's `very_first_event`).
+    very_first: (i64, u32),
+    /// Last event of the last file read (aureport's `very_last_event`).
+    very_last: (i64, u32),
+    /// First and last events of the file being read.
+    file_first: Option<EventId>,
+    file_last: Option<EventId>,
+}
+
+impl Run<'_> {
+    fn flush(&mut self) {
+        if !self.printer.out.is_empty() {
+            let _ = self.stdout.write_all(&self.printer.out);
+            self.printer.out.clear();
+        }
+    }
+
+    fn line(&mut self, piece: &[u8]) {
+        let crit = &self.opts.crit;
+        let h = match parse_header(piece, self.asm.eoe_timeout()) {
+            Ok(h) => h,
+            Err(HeaderError::NotARecord) => return,
+            Err(HeaderError::BadTimestamp(ts)) => {
+                let _ = self.stderr.write_all(b"Error extracting time stamp (");
+                let _ = self.stderr.write_all(&ts);
+                let _ = self.stderr.write_all(b")\n");
+                return;
+            }
+        };
+        if (crit.start_time != 0 && h.id.sec < crit.start_time)
+            || (crit.end_time != 0 && h.id.sec > crit.end_time)
+        {
+            if self.very_first.0 == 0 {
+                self.very_first = (h.id.sec, h.id.milli);
+            }
+            return;
+        }
+        if self.very_first.0 == 0 && crit.start_time == 0 {
+            self.very_first = (h.id.sec, h.id.milli);
+        }
+        if self.asm.add(&h, piece) {
+            self.drain();
+        }
+    }
+
+    fn drain(&mut self) {
+        while let Some(ev) = self.asm.next_ready() {
+            self.event(&ev);
+            self.asm.recycle(ev);
+        }
+    }
+
+    fn event(&mut self, ev: &Event) {
+        if self.opts.kind <= Kind::Summary {
+            if self.file_first.is_none() {
+                self.file_first = Some(ev.id);
+            }
+            self.file_last = Some(ev.id);
+        }
+        let crit = &self.opts.crit;
+        if (crit.start_time == 0 || ev.id.sec >= crit.start_time)
+            && (crit.end_time == 0 || ev.id.sec <= crit.end_time)
+        {
+            self.process(ev);
+        }
+        if self.printer.out.len() >= FLUSH_AT {
+            self.flush();
+        }
+    }
+
+    /// aureport's `scan` then `per_event_processing`.
+    fn process(&mut self, ev: &Event) {
+        let opts = self.opts;
+        let Ok(items) = extract_search_items(ev, &opts.crit, &mut self.users, self.stderr) else {
+            return;
+        };
+        if let Some(nodes) = &opts.nodes {
+            let Some(node) = ev.node.as_deref() else {
+                return;
+            };
+            if !nodes.iter().any(|n| n.as_slice() == node) {
+                return;
+            }
+        }
+        let ok_success = match opts.outcome {
+            Outcome::Failed => items.success == SUCCESS_FAILED,
+            Outcome::Success => items.success == crate::items::SUCCESS_YES,
+            Outcome::Both => true,
+        };
+        if !ok_success || !classify_conf(ev.first_type, opts) {
+            return;
+        }
+        let interp = if opts.interpret && (ev.len() == 1 || ev.first_type == t::SYSCALL) {
+            ev.record(0)
+                .and_then(|r| r.interp)
+                .and_then(Interpretations::load)
+        } else {
+            None
+        };
+        let mut cx = print::Cx {
+            ev,
+            s: &items,
+            interp: interp.as_ref(),
+            users: &mut self.users,
+        };
+        if opts.summary {
+            print::summary_event(opts, &mut self.counters, &mut cx);
+        } else if self.printer.detailed_event(opts, &mut cx) {
+            self.found = true;
+        }
+    }
+
+    /// Reads one input to its end; `name` is what the log time report prints.
+    fn read(&mut self, mut input: impl Read, name: &[u8]) {
+        self.file_first = None;
+        self.file_last = None;
+        let mut split = Splitter::new();
+        let mut buf = vec![0u8; READ_CHUNK];
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            };
+            split.feed(&buf[..n], &mut |p| {
+                self.line(p);
+                true
+            });
+        }
+        split.finish(&mut |p| {
+            self.line(p);
+            true
+        });
+        if self.files_left == 0 {
+            self.asm.terminate_all();
+        }
+        self.drain();
+        let last = self.file_last.map_or((0, 0), |e| (e.sec, e.milli));
+        self.very_last = last;
+        if self.opts.kind == Kind::Time {
+            self.printer.out.extend_from_slice(name);
+            match (self.file_first, self.file_last) {
+                (Some(f), Some(l)) => {
+                    self.printer.out.extend_from_slice(b": ");
+                    print::date_milli(&mut self.printer.out, f.sec, f.milli);
+                    self.printer.out.extend_from_slice(b" - ");
+                    print::date_milli(&mut self.printer.out, l.sec, l.milli);
+                    self.printer.out.push(b'\n');
+                }
+                _ => self.printer.out.extend_from_slice(b": no records\n"),
+            }
+        }
+    }
+
+    fn file(&mut self, path: &[u8]) -> i32 {
+        match File::open(std::ffi::OsStr::from_bytes(path)) {
+            Ok(f) => {
+                self.read(f, path);
+                0
+            }
+            Err(e) => {
+                self.flush();
+                let _ = writeln!(
+                    self.stderr,
+                    "Error opening {} ({})",
+                    String::from_utf8_lossy(path),
+                    crate::strerror(&e)
+                );
+                1
+            }
+        }
+    }
+
+    /// The log and its rotated set, oldest first (`log.N` … `log.1`, `log`).
+    fn logs(&mut self, log_file: &[u8]) -> i32 {
+        let name = |n: usize| -> Vec<u8> {
+            let mut v = log_file.to_vec();
+            if n > 0 {
+                v.extend_from_slice(format!(".{n}").as_bytes());
+            }
+            v
+        };
+        let mut num = 0usize;
+        while rustix::fs::access(
+            std::ffi::OsStr::from_bytes(&name(num)),
+            rustix::fs::Access::READ_OK,
+        )
+        .is_ok()
+        {
+            num += 1;
+        }
+        let mut n = num.saturating_sub(1);
+        self.files_left = n;
+        loop {
+            let rc = self.file(&name(n));
+            if rc != 0 {
+                return rc;
+            }
+            if n == 0 {
+                break;
+            }
+            n -= 1;
+            self.files_left = n;
+        }
+        0
+    }
+}
+
+/// aureport's `classify_conf`: `-nc` drops config changes; `--add`/`--delete` drop
+/// the opposite kind of account and label changes.
+fn classify_conf(head: i32, o: &ReportOptions) -> bool {
+    match head {
+        t::CONFIG_CHANGE => !o.no_config,
+        t::ADD_USER
+        | t::ADD_GROUP
+        | t::MAC_CIPSOV4_ADD
+        | t::MAC_MAP_ADD
+        | t::MAC_IPSEC_ADDSA
+        | t::MAC_IPSEC_ADDSPD
+        | t::MAC_UNLBL_STCADD => o.conf_act != ConfAct::Del,
+        t::DEL_USER
+        | t::DEL_GROUP
+        | t::MAC_CIPSOV4_DEL
+        | t::MAC_MAP_DEL
+        | t::MAC_IPSEC_DELSA
+        | t::MAC_IPSEC_DELSPD
+        | t::MAC_UNLBL_STCDEL => o.conf_act != ConfAct::Add,
+        _ => true,
+    }
+}
+
+fn stdin_is_fifo() -> bool {
+    rustix::fs::fstat(rustix::stdio::stdin()).is_ok_and(|st| {
+        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo
+    })
+}
+
+/// Runs aureport with `args` (without the program name). Returns the exit code.
+pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    crate::ctime::init_locale();
+    let opts = match options::parse(args, &SystemClock, stdout, stderr) {
+        Ok(o) => o,
+        Err(options::Exit(code)) => return code,
+    };
+    let conf_path = std::env::var("RAUDIT_AUDITD_CONF")
+        .unwrap_or_else(|_| crate::config::DEFAULT_CONFIG.to_string());
+    let (conf, loaded) = crate::config::load(&conf_path);
+    if !loaded {
+        let _ = writeln!(
+            stderr,
+            "NOTE - using built-in logs: {}",
+            String::from_utf8_lossy(&conf.log_file)
+        );
+    }
+    let eoe = if opts.eoe_timeout != 0 {
+        opts.eoe_timeout
+    } else {
+        conf.eoe_timeout
+    };
+    let mut printer = print::Printer::new(opts.escape, opts.interpret);
+    if print::title(&opts, &mut printer.out).is_err() {
+        let _ = stdout.write_all(&printer.out);
+        let _ = writeln!(stderr, "Unimplemented option");
+        return 1;
+    }
+    let mut run = Run {
+        opts: &opts,
+        asm: Assembler::new(eoe),
+        users: UserNames::default(),
+        counters: Counters::default(),
+        printer,
+        stdout,
+        stderr,
+        found: false,
+        files_left: 0,
+        very_first: (0, 0),
+        very_last: (0, 0),
+        file_first: None,
+        file_last: None,
+    };
+    let rc = if let Some(input) = &opts.input {
+        match std::fs::metadata(std::ffi::OsStr::from_bytes(input)) {
+            Err(e) => {
+                run.flush();
+                let _ = writeln!(run.stderr, "stat: {}", crate::strerror(&e));
+                return 1;
+            }
+            Ok(m) if m.is_dir() => {
+                let mut dir = input.clone();
+                if dir.last() != Some(&b'/') {
+                    dir.push(b'/');
+                }
+                dir.extend_from_slice(b"audit.log");
+                let _ = writeln!(
+                    run.stderr,
+                    "NOTE - using logs in {}",
+                    String::from_utf8_lossy(&dir)
+                );
+                run.logs(&dir)
+            }
+            Ok(_) => run.file(input),
+        }
+    } else if opts.force_logs || !stdin_is_fifo() {
+        run.logs(&conf.log_file)
+    } else {
+        run.read(std::io::stdin().lock(), b"stdin");
+        0
+    };
+    if rc != 0 {
+        run.flush();
+        return rc;
+    }
+    if !run.found && !opts.summary && opts.kind != Kind::Time {
+        run.printer
+            .out
+            .extend_from_slice(b"<no events of interest were found>\n\n");
+        run.flush();
+        return 1;
+    }
+    if opts.summary {
+        let (first, last) = (run.very_first, run.very_last);
+        let mut users = std::mem::take(&mut run.users);
+        print::wrap_up(
+            &opts,
+            &run.counters,
+            first,
+            last,
+            &mut users,
+            &mut run.printer.out,
+        );
+    }
+    run.flush();
+    0
+}

@@ -1,0 +1,14 @@
+//! `raudit report` ≡ `aureport`.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
+
+/// Entry point: arguments after the tool name.
+pub fn main(args: Vec<OsString>) -> i32 {
+    let args: Vec<Vec<u8>> = args.into_iter().map(OsString::into_vec).collect();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    raudit_search::report::main(&args, &mut out, &mut err)
+}
