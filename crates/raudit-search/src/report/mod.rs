@@ -88,16 +88,143 @@ pub(crate) mod t {
     pub const LAST_VIRT: i32 = 2599;
 }
 
-/// `list_find_msg`: some record of the event has type `ty`.
-#[inline]
-pub(crate) fn has(ev: &Event, ty: i32) -> bool {
-    ev.records().any(|r| r.rtype == ty)
+/// One bit per record type (or type range) the reports ask about.
+#[allow(non_upper_case_globals)]
+pub(crate) mod bit {
+    pub const AVC: u32 = 1 << 0;
+    pub const CONFIG_CHANGE: u32 = 1 << 1;
+    pub const DAEMON_CONFIG: u32 = 1 << 2;
+    pub const FEATURE_CHANGE: u32 = 1 << 3;
+    pub const GRP_AUTH: u32 = 1 << 4;
+    pub const GRP_MGMT: u32 = 1 << 5;
+    pub const NETFILTER_CFG: u32 = 1 << 6;
+    pub const SECCOMP: u32 = 1 << 7;
+    pub const USER_AUTH: u32 = 1 << 8;
+    pub const USER_AVC: u32 = 1 << 9;
+    pub const USER_CHAUTHTOK: u32 = 1 << 10;
+    pub const USER_LOGIN: u32 = 1 << 11;
+    pub const USER_MAC_CONFIG_CHANGE: u32 = 1 << 12;
+    pub const USER_MGMT: u32 = 1 << 13;
+    pub const USYS_CONFIG: u32 = 1 << 14;
+    pub const ADD_USER__DEL_GROUP: u32 = 1 << 15;
+    pub const FIRST_ANOM_RESP__LAST_ANOM_RESP: u32 = 1 << 16;
+    pub const FIRST_ANOM__LAST_ANOM: u32 = 1 << 17;
+    pub const FIRST_CRYPTO__LAST_CRYPTO: u32 = 1 << 18;
+    pub const FIRST_KERN_ANOM__LAST_KERN_ANOM: u32 = 1 << 19;
+    pub const FIRST_KERN_CRYPTO__LAST_KERN_CRYPTO: u32 = 1 << 20;
+    pub const FIRST_USER_LSPP__LAST_USER_LSPP: u32 = 1 << 21;
+    pub const FIRST_VIRT__LAST_VIRT: u32 = 1 << 22;
+    pub const INTEGRITY_FIRST__INTEGRITY_LAST: u32 = 1 << 23;
+    pub const MAC_POLICY_LOAD__MAC_MAP_DEL: u32 = 1 << 24;
+    pub const MAC_POLICY_LOAD__MAC_UNLBL_STCDEL: u32 = 1 << 25;
+    pub const ROLE_ASSIGN__ROLE_REMOVE: u32 = 1 << 26;
 }
 
-/// `list_find_msg_range`: some record's type is in `lo..=hi` (never when `hi <= lo`).
-#[inline]
-pub(crate) fn has_range(ev: &Event, lo: i32, hi: i32) -> bool {
-    hi > lo && ev.records().any(|r| (lo..=hi).contains(&r.rtype))
+/// The record types of interest an event has (aureport's `list_find_msg` and
+/// `list_find_msg_range` answers), found in one pass over its records.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Mask(u32);
+
+impl Mask {
+    pub(crate) fn of(ev: &Event) -> Mask {
+        let mut m = 0u32;
+        for r in ev.records() {
+            m |= Self::bits(r.rtype);
+        }
+        Mask(m)
+    }
+
+    fn bits(ty: i32) -> u32 {
+        let mut m = 0u32;
+        if ty == t::AVC {
+            m |= bit::AVC;
+        }
+        if ty == t::CONFIG_CHANGE {
+            m |= bit::CONFIG_CHANGE;
+        }
+        if ty == t::DAEMON_CONFIG {
+            m |= bit::DAEMON_CONFIG;
+        }
+        if ty == t::FEATURE_CHANGE {
+            m |= bit::FEATURE_CHANGE;
+        }
+        if ty == t::GRP_AUTH {
+            m |= bit::GRP_AUTH;
+        }
+        if ty == t::GRP_MGMT {
+            m |= bit::GRP_MGMT;
+        }
+        if ty == t::NETFILTER_CFG {
+            m |= bit::NETFILTER_CFG;
+        }
+        if ty == t::SECCOMP {
+            m |= bit::SECCOMP;
+        }
+        if ty == t::USER_AUTH {
+            m |= bit::USER_AUTH;
+        }
+        if ty == t::USER_AVC {
+            m |= bit::USER_AVC;
+        }
+        if ty == t::USER_CHAUTHTOK {
+            m |= bit::USER_CHAUTHTOK;
+        }
+        if ty == t::USER_LOGIN {
+            m |= bit::USER_LOGIN;
+        }
+        if ty == t::USER_MAC_CONFIG_CHANGE {
+            m |= bit::USER_MAC_CONFIG_CHANGE;
+        }
+        if ty == t::USER_MGMT {
+            m |= bit::USER_MGMT;
+        }
+        if ty == t::USYS_CONFIG {
+            m |= bit::USYS_CONFIG;
+        }
+        if (t::ADD_USER..=t::DEL_GROUP).contains(&ty) {
+            m |= bit::ADD_USER__DEL_GROUP;
+        }
+        if (t::FIRST_ANOM_RESP..=t::LAST_ANOM_RESP).contains(&ty) {
+            m |= bit::FIRST_ANOM_RESP__LAST_ANOM_RESP;
+        }
+        if (t::FIRST_ANOM..=t::LAST_ANOM).contains(&ty) {
+            m |= bit::FIRST_ANOM__LAST_ANOM;
+        }
+        if (t::FIRST_CRYPTO..=t::LAST_CRYPTO).contains(&ty) {
+            m |= bit::FIRST_CRYPTO__LAST_CRYPTO;
+        }
+        if (t::FIRST_KERN_ANOM..=t::LAST_KERN_ANOM).contains(&ty) {
+            m |= bit::FIRST_KERN_ANOM__LAST_KERN_ANOM;
+        }
+        if (t::FIRST_KERN_CRYPTO..=t::LAST_KERN_CRYPTO).contains(&ty) {
+            m |= bit::FIRST_KERN_CRYPTO__LAST_KERN_CRYPTO;
+        }
+        if (t::FIRST_USER_LSPP..=t::LAST_USER_LSPP).contains(&ty) {
+            m |= bit::FIRST_USER_LSPP__LAST_USER_LSPP;
+        }
+        if (t::FIRST_VIRT..=t::LAST_VIRT).contains(&ty) {
+            m |= bit::FIRST_VIRT__LAST_VIRT;
+        }
+        if (t::INTEGRITY_FIRST..=t::INTEGRITY_LAST).contains(&ty) {
+            m |= bit::INTEGRITY_FIRST__INTEGRITY_LAST;
+        }
+        if (t::MAC_POLICY_LOAD..=t::MAC_MAP_DEL).contains(&ty) {
+            m |= bit::MAC_POLICY_LOAD__MAC_MAP_DEL;
+        }
+        if (t::MAC_POLICY_LOAD..=t::MAC_UNLBL_STCDEL).contains(&ty) {
+            m |= bit::MAC_POLICY_LOAD__MAC_UNLBL_STCDEL;
+        }
+        if (t::ROLE_ASSIGN..=t::ROLE_REMOVE).contains(&ty) {
+            m |= bit::ROLE_ASSIGN__ROLE_REMOVE;
+        }
+        m
+    }
+
+    /// Some record has a type (or a type in the range) of `b`.
+    #[inline]
+    pub(crate) fn has(self, b: u32) -> bool {
+        self.0 & b != 0
+    }
 }
 
 /// One report run.
@@ -217,6 +344,7 @@ impl Run<'_> {
             s: &items,
             interp: interp.as_ref(),
             users: &mut self.users,
+            types: Mask::of(ev),
         };
         if opts.summary {
             print::summary_event(opts, &mut self.counters, &mut cx);

@@ -8,7 +8,7 @@ use raudit_logfmt::Event;
 use super::options::{Kind, Outcome, ReportOptions};
 use super::t;
 use super::tally::{Counters, IntTally, StrTally};
-use super::{has, has_range};
+use super::{bit, Mask};
 use crate::avc::AvcResult;
 use crate::criteria::Escape;
 use crate::items::{Interpretations, SearchItems, UserNames, SUCCESS_FAILED, SUCCESS_YES};
@@ -21,6 +21,8 @@ pub(super) struct Cx<'e, 'i, 'u> {
     pub s: &'i SearchItems<'e>,
     pub interp: Option<&'i Interpretations<'e>>,
     pub users: &'u mut UserNames,
+    /// Which record types of interest the event has.
+    pub types: Mask,
 }
 
 const NO_EVENTS: &[u8] = b"<no events of interest were found>\n\n";
@@ -349,20 +351,21 @@ impl Printer {
     pub(super) fn detailed_event(&mut self, o: &ReportOptions, cx: &mut Cx<'_, '_, '_>) -> bool {
         let ev = cx.ev;
         let s = cx.s;
+        let m = cx.types;
         let want = match o.kind {
-            Kind::Avc => has(ev, t::AVC) || has(ev, t::USER_AVC),
+            Kind::Avc => m.has(bit::AVC) || m.has(bit::USER_AVC),
             Kind::Mac => {
-                has_range(ev, t::MAC_POLICY_LOAD, t::MAC_UNLBL_STCDEL)
-                    || has_range(ev, t::FIRST_USER_LSPP, t::LAST_USER_LSPP)
+                m.has(bit::MAC_POLICY_LOAD__MAC_UNLBL_STCDEL)
+                    || m.has(bit::FIRST_USER_LSPP__LAST_USER_LSPP)
             }
-            Kind::Integ => has_range(ev, t::INTEGRITY_FIRST, t::INTEGRITY_LAST),
-            Kind::Virt => has_range(ev, t::FIRST_VIRT, t::LAST_VIRT),
-            Kind::Config => config_event(ev),
+            Kind::Integ => m.has(bit::INTEGRITY_FIRST__INTEGRITY_LAST),
+            Kind::Virt => m.has(bit::FIRST_VIRT__LAST_VIRT),
+            Kind::Config => config_event(m),
             Kind::Auth => {
-                has(ev, t::USER_AUTH) || (has(ev, t::USER_MGMT) && s.success == SUCCESS_FAILED)
+                m.has(bit::USER_AUTH) || (m.has(bit::USER_MGMT) && s.success == SUCCESS_FAILED)
             }
-            Kind::Login => has(ev, t::USER_LOGIN),
-            Kind::AcctMod => acct_event(ev),
+            Kind::Login => m.has(bit::USER_LOGIN),
+            Kind::AcctMod => acct_event(m),
             Kind::Event => true,
             Kind::File => s.filenames.is_some(),
             Kind::Host => s.hostname.is_some(),
@@ -372,9 +375,9 @@ impl Printer {
             Kind::User => s.uid != u32::MAX,
             Kind::Exe => s.exe.is_some(),
             Kind::Comm => s.comm.is_some(),
-            Kind::Anomaly => anomaly_event(ev),
-            Kind::Response => has_range(ev, t::FIRST_ANOM_RESP, t::LAST_ANOM_RESP),
-            Kind::Crypto => crypto_event(ev),
+            Kind::Anomaly => anomaly_event(m),
+            Kind::Response => m.has(bit::FIRST_ANOM_RESP__LAST_ANOM_RESP),
+            Kind::Crypto => crypto_event(m),
             Kind::Key => s
                 .keys
                 .as_ref()
@@ -739,45 +742,45 @@ fn tty_data(out: &mut Vec<u8>, val: &[u8]) {
     }
 }
 
-fn config_event(ev: &Event) -> bool {
-    has(ev, t::CONFIG_CHANGE)
-        || has(ev, t::DAEMON_CONFIG)
-        || has(ev, t::USYS_CONFIG)
-        || has(ev, t::NETFILTER_CFG)
-        || has(ev, t::FEATURE_CHANGE)
-        || has(ev, t::USER_MAC_CONFIG_CHANGE)
-        || has_range(ev, t::MAC_POLICY_LOAD, t::MAC_UNLBL_STCDEL)
+fn config_event(m: Mask) -> bool {
+    m.has(bit::CONFIG_CHANGE)
+        || m.has(bit::DAEMON_CONFIG)
+        || m.has(bit::USYS_CONFIG)
+        || m.has(bit::NETFILTER_CFG)
+        || m.has(bit::FEATURE_CHANGE)
+        || m.has(bit::USER_MAC_CONFIG_CHANGE)
+        || m.has(bit::MAC_POLICY_LOAD__MAC_UNLBL_STCDEL)
 }
 
-fn acct_event(ev: &Event) -> bool {
-    has(ev, t::USER_CHAUTHTOK)
-        || has_range(ev, t::ADD_USER, t::DEL_GROUP)
-        || has(ev, t::USER_MGMT)
-        || has(ev, t::GRP_MGMT)
-        || has_range(ev, t::ROLE_ASSIGN, t::ROLE_REMOVE)
+fn acct_event(m: Mask) -> bool {
+    m.has(bit::USER_CHAUTHTOK)
+        || m.has(bit::ADD_USER__DEL_GROUP)
+        || m.has(bit::USER_MGMT)
+        || m.has(bit::GRP_MGMT)
+        || m.has(bit::ROLE_ASSIGN__ROLE_REMOVE)
 }
 
-fn anomaly_event(ev: &Event) -> bool {
-    has_range(ev, t::FIRST_ANOM, t::LAST_ANOM)
-        || has_range(ev, t::FIRST_KERN_ANOM, t::LAST_KERN_ANOM)
-        || has(ev, t::SECCOMP)
+fn anomaly_event(m: Mask) -> bool {
+    m.has(bit::FIRST_ANOM__LAST_ANOM)
+        || m.has(bit::FIRST_KERN_ANOM__LAST_KERN_ANOM)
+        || m.has(bit::SECCOMP)
 }
 
-fn crypto_event(ev: &Event) -> bool {
-    has_range(ev, t::FIRST_KERN_CRYPTO, t::LAST_KERN_CRYPTO)
-        || has_range(ev, t::FIRST_CRYPTO, t::LAST_CRYPTO)
+fn crypto_event(m: Mask) -> bool {
+    m.has(bit::FIRST_KERN_CRYPTO__LAST_KERN_CRYPTO) || m.has(bit::FIRST_CRYPTO__LAST_CRYPTO)
 }
 
 /// aureport's `per_event_summary`: counts the event for the report's totals.
 pub(super) fn summary_event(o: &ReportOptions, c: &mut Counters, cx: &mut Cx<'_, '_, '_>) {
     let ev = cx.ev;
     let s = cx.s;
+    let m = cx.types;
     let head = ev.first_type;
     let mut tmp = Vec::new();
     match o.kind {
-        Kind::Summary => summary_total(c, ev, s),
+        Kind::Summary => summary_total(c, m, s),
         Kind::Avc => {
-            if has(ev, t::AVC) || has(ev, t::USER_AVC) {
+            if m.has(bit::AVC) || m.has(bit::USER_AVC) {
                 if let Some(i) = s.avc.iter().position(|a| a.result != AvcResult::Unset) {
                     for a in s.avc[i..]
                         .iter()
@@ -793,32 +796,32 @@ pub(super) fn summary_event(o: &ReportOptions, c: &mut Counters, cx: &mut Cx<'_,
             }
         }
         Kind::Mac => {
-            if has_range(ev, t::MAC_POLICY_LOAD, t::MAC_MAP_DEL)
-                || has_range(ev, t::FIRST_USER_LSPP, t::LAST_USER_LSPP)
+            if m.has(bit::MAC_POLICY_LOAD__MAC_MAP_DEL)
+                || m.has(bit::FIRST_USER_LSPP__LAST_USER_LSPP)
             {
                 c.ints.add(head);
             }
         }
         Kind::Integ => {
-            if has_range(ev, t::INTEGRITY_FIRST, t::INTEGRITY_LAST) {
+            if m.has(bit::INTEGRITY_FIRST__INTEGRITY_LAST) {
                 c.ints.add(head);
             }
         }
         Kind::Virt => {
-            if has_range(ev, t::FIRST_VIRT, t::LAST_VIRT) {
+            if m.has(bit::FIRST_VIRT__LAST_VIRT) {
                 c.ints.add(head);
             }
         }
         Kind::Config => {
-            if config_event(ev) {
+            if config_event(m) {
                 c.ints.add(head);
             }
         }
         Kind::Auth => {
-            let count = if has(ev, t::USER_AUTH) {
+            let count = if m.has(bit::USER_AUTH) {
                 true
             } else {
-                has(ev, t::USER_MGMT) && s.success == SUCCESS_FAILED
+                m.has(bit::USER_MGMT) && s.success == SUCCESS_FAILED
             };
             if count {
                 match opt(&s.acct).filter(|_| s.loginuid == (-2i32) as u32) {
@@ -831,7 +834,7 @@ pub(super) fn summary_event(o: &ReportOptions, c: &mut Counters, cx: &mut Cx<'_,
             }
         }
         Kind::Login => {
-            if has(ev, t::USER_LOGIN) {
+            if m.has(bit::USER_LOGIN) {
                 match opt(&s.acct).filter(|_| (s.loginuid as i32) < 0) {
                     Some(a) => c.users.add(a),
                     None => {
@@ -842,7 +845,7 @@ pub(super) fn summary_event(o: &ReportOptions, c: &mut Counters, cx: &mut Cx<'_,
             }
         }
         Kind::AcctMod => {
-            if acct_event(ev) {
+            if acct_event(m) {
                 c.ints.add(head);
             }
         }
@@ -894,17 +897,17 @@ pub(super) fn summary_event(o: &ReportOptions, c: &mut Counters, cx: &mut Cx<'_,
             }
         }
         Kind::Anomaly => {
-            if anomaly_event(ev) {
+            if anomaly_event(m) {
                 c.ints.add(head);
             }
         }
         Kind::Response => {
-            if has_range(ev, t::FIRST_ANOM_RESP, t::LAST_ANOM_RESP) {
+            if m.has(bit::FIRST_ANOM_RESP__LAST_ANOM_RESP) {
                 c.ints.add(head);
             }
         }
         Kind::Crypto => {
-            if crypto_event(ev) {
+            if crypto_event(m) {
                 c.ints.add(head);
             }
         }
@@ -921,58 +924,58 @@ pub(super) fn summary_event(o: &ReportOptions, c: &mut Counters, cx: &mut Cx<'_,
 }
 
 /// aureport's `do_summary_total`.
-fn summary_total(c: &mut Counters, ev: &Event, s: &SearchItems<'_>) {
+fn summary_total(c: &mut Counters, m: Mask, s: &SearchItems<'_>) {
     c.events += 1;
-    for ty in [
-        t::CONFIG_CHANGE,
-        t::DAEMON_CONFIG,
-        t::USYS_CONFIG,
-        t::NETFILTER_CFG,
-        t::FEATURE_CHANGE,
-        t::USER_MAC_CONFIG_CHANGE,
+    for b in [
+        bit::CONFIG_CHANGE,
+        bit::DAEMON_CONFIG,
+        bit::USYS_CONFIG,
+        bit::NETFILTER_CFG,
+        bit::FEATURE_CHANGE,
+        bit::USER_MAC_CONFIG_CHANGE,
     ] {
-        if has(ev, ty) {
+        if m.has(b) {
             c.changes += 1;
         }
     }
-    if has_range(ev, t::MAC_POLICY_LOAD, t::MAC_UNLBL_STCDEL) {
+    if m.has(bit::MAC_POLICY_LOAD__MAC_UNLBL_STCDEL) {
         c.changes += 1;
     }
-    if has(ev, t::USER_CHAUTHTOK) {
+    if m.has(bit::USER_CHAUTHTOK) {
         c.acct_changes += 1;
     }
-    if has_range(ev, t::ADD_USER, t::DEL_GROUP) {
+    if m.has(bit::ADD_USER__DEL_GROUP) {
         c.acct_changes += 1;
     }
-    if has(ev, t::USER_MGMT) {
+    if m.has(bit::USER_MGMT) {
         c.acct_changes += 1;
     }
-    if has(ev, t::GRP_MGMT) {
+    if m.has(bit::GRP_MGMT) {
         c.acct_changes += 1;
     }
-    if has_range(ev, t::ROLE_ASSIGN, t::ROLE_REMOVE) {
+    if m.has(bit::ROLE_ASSIGN__ROLE_REMOVE) {
         c.acct_changes += 1;
     }
-    if has_range(ev, t::FIRST_KERN_CRYPTO, t::LAST_KERN_CRYPTO) {
+    if m.has(bit::FIRST_KERN_CRYPTO__LAST_KERN_CRYPTO) {
         c.crypto += 1;
     }
-    if has_range(ev, t::FIRST_CRYPTO, t::LAST_CRYPTO) {
+    if m.has(bit::FIRST_CRYPTO__LAST_CRYPTO) {
         c.crypto += 1;
     }
-    if has(ev, t::USER_LOGIN) {
+    if m.has(bit::USER_LOGIN) {
         if s.success == SUCCESS_YES {
             c.good_logins += 1;
         } else if s.success == SUCCESS_FAILED {
             c.bad_logins += 1;
         }
     }
-    if has(ev, t::USER_AUTH) || (!has(ev, t::USER_MGMT) && has(ev, t::GRP_AUTH)) {
+    if m.has(bit::USER_AUTH) || (!m.has(bit::USER_MGMT) && m.has(bit::GRP_AUTH)) {
         if s.success == SUCCESS_YES {
             c.good_auth += 1;
         } else if s.success == SUCCESS_FAILED {
             c.bad_auth += 1;
         }
-    } else if has(ev, t::USER_MGMT) && s.success == SUCCESS_FAILED {
+    } else if m.has(bit::USER_MGMT) && s.success == SUCCESS_FAILED {
         c.bad_auth += 1;
     }
     if s.loginuid != (-2i32) as u32 {
@@ -993,19 +996,19 @@ fn summary_total(c: &mut Counters, ev: &Event, s: &SearchItems<'_>) {
     for f in s.filenames.iter().flatten() {
         c.files.add(c_str(f));
     }
-    if has(ev, t::AVC) || has(ev, t::USER_AVC) {
+    if m.has(bit::AVC) || m.has(bit::USER_AVC) {
         c.avcs += 1;
     }
-    if has_range(ev, t::MAC_POLICY_LOAD, t::MAC_UNLBL_STCDEL) {
+    if m.has(bit::MAC_POLICY_LOAD__MAC_UNLBL_STCDEL) {
         c.mac += 1;
     }
-    if has_range(ev, t::FIRST_USER_LSPP, t::LAST_USER_LSPP) {
+    if m.has(bit::FIRST_USER_LSPP__LAST_USER_LSPP) {
         c.mac += 1;
     }
-    if has_range(ev, t::FIRST_VIRT, t::LAST_VIRT) {
+    if m.has(bit::FIRST_VIRT__LAST_VIRT) {
         c.virt += 1;
     }
-    if has_range(ev, t::INTEGRITY_FIRST, t::INTEGRITY_LAST) {
+    if m.has(bit::INTEGRITY_FIRST__INTEGRITY_LAST) {
         c.integ += 1;
     }
     if s.success == SUCCESS_FAILED && s.syscall > 0 {
@@ -1014,13 +1017,13 @@ fn summary_total(c: &mut Counters, ev: &Event, s: &SearchItems<'_>) {
     if s.pid != -1 {
         c.ints.add(s.pid);
     }
-    if has_range(ev, t::FIRST_ANOM, t::LAST_ANOM) {
+    if m.has(bit::FIRST_ANOM__LAST_ANOM) {
         c.anomalies += 1;
     }
-    if has_range(ev, t::FIRST_KERN_ANOM, t::LAST_KERN_ANOM) {
+    if m.has(bit::FIRST_KERN_ANOM__LAST_KERN_ANOM) {
         c.anomalies += 1;
     }
-    if has_range(ev, t::FIRST_ANOM_RESP, t::LAST_ANOM_RESP) {
+    if m.has(bit::FIRST_ANOM_RESP__LAST_ANOM_RESP) {
         c.responses += 1;
     }
     for k in s.keys.iter().flatten() {
