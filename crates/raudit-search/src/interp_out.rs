@@ -54,13 +54,39 @@ pub fn event(
     let Some(last) = ev.records().next_back() else {
         return;
     };
+    // The time stamp is the same for every record of the event: format it once.
+    let mut stamp = match crate::ctime::localtime_opt(ev.id.sec) {
+        Some(tm) => crate::ctime::strftime(c"%x %T", &tm).into_bytes(),
+        None => b"?".to_vec(),
+    };
+    stamp.extend_from_slice(format!(".{:03}:{}) ", ev.id.milli, ev.id.serial).as_bytes());
     // a0/a1 are those of the last SYSCALL record printed so far, as in ausearch.
     let mut args = (0u64, 0u64);
     if (1200..1300).contains(&last.rtype) {
-        record(ev, &last, db, escape, host_machine, &mut args, out, err);
+        record(
+            ev,
+            &last,
+            &stamp,
+            db,
+            escape,
+            host_machine,
+            &mut args,
+            out,
+            err,
+        );
     } else {
         for r in ev.records().rev() {
-            record(ev, &r, db, escape, host_machine, &mut args, out, err);
+            record(
+                ev,
+                &r,
+                &stamp,
+                db,
+                escape,
+                host_machine,
+                &mut args,
+                out,
+                err,
+            );
         }
     }
 }
@@ -69,6 +95,7 @@ pub fn event(
 fn record(
     ev: &Event,
     r: &Record<'_>,
+    stamp: &[u8],
     db: &dyn NameDb,
     escape: Escape,
     host_machine: i32,
@@ -110,11 +137,7 @@ fn record(
         return;
     };
     let mut rest: &[u8] = &after[close + 1..];
-    match crate::ctime::localtime_opt(ev.id.sec) {
-        Some(tm) => out.extend_from_slice(crate::ctime::strftime(c"%x %T", &tm).as_bytes()),
-        None => out.push(b'?'),
-    }
-    out.extend_from_slice(format!(".{:03}:{}) ", ev.id.milli, ev.id.serial).as_bytes());
+    out.extend_from_slice(stamp);
     if r.rtype == 1300 {
         *args = syscall_args(r.msg);
     }

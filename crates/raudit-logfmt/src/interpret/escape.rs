@@ -17,18 +17,44 @@ pub enum Escape {
 const SH_SET: &[u8] = b"\"'`$\\!()| ";
 const QUOTE_SET: &[u8] = b"\"'`$\\!()| ;#&*?[]<>{}";
 
+/// Bytes each mode escapes (control bytes are escaped as octal in every mode but raw).
+const fn table(set: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 32 {
+        t[i] = true;
+        i += 1;
+    }
+    let mut j = 0;
+    while j < set.len() {
+        t[set[j] as usize] = true;
+        j += 1;
+    }
+    t
+}
+
+static TTY_TABLE: [bool; 256] = table(b"");
+static SH_TABLE: [bool; 256] = table(SH_SET);
+static QUOTE_TABLE: [bool; 256] = table(QUOTE_SET);
+
 /// Append `s` to `out`, escaped per `mode`.
 pub fn escape_into(s: &[u8], mode: Escape, out: &mut Vec<u8>) {
-    let set: &[u8] = match mode {
+    let t: &[bool; 256] = match mode {
         Escape::Raw => {
             out.extend_from_slice(s);
             return;
         }
-        Escape::Tty => b"",
-        Escape::Shell => SH_SET,
-        Escape::ShellQuote => QUOTE_SET,
+        Escape::Tty => &TTY_TABLE,
+        Escape::Shell => &SH_TABLE,
+        Escape::ShellQuote => &QUOTE_TABLE,
     };
-    for &c in s {
+    // Copy runs of plain bytes at once.
+    let mut start = 0;
+    for (i, &c) in s.iter().enumerate() {
+        if !t[c as usize] {
+            continue;
+        }
+        out.extend_from_slice(&s[start..i]);
         if c < 32 {
             out.extend_from_slice(&[
                 b'\\',
@@ -36,12 +62,12 @@ pub fn escape_into(s: &[u8], mode: Escape, out: &mut Vec<u8>) {
                 b'0' + ((c >> 3) & 7),
                 b'0' + (c & 7),
             ]);
-        } else if set.contains(&c) {
-            out.extend_from_slice(&[b'\\', c]);
         } else {
-            out.push(c);
+            out.extend_from_slice(&[b'\\', c]);
         }
+        start = i + 1;
     }
+    out.extend_from_slice(&s[start..]);
 }
 
 /// The hex digit value as auparse's `x2c` reads it (non-hex reads as 0).

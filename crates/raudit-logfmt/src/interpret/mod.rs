@@ -278,19 +278,22 @@ fn enriched_value<'a>(tail: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
         memchr::memchr(b'}', &rest[open..])?;
         return Some(&rest[open..]);
     }
-    for tok in tail.split(|&b| b == b' ').filter(|t| !t.is_empty()) {
-        let Some(eq) = memchr::memchr(b'=', tok) else {
+    for tok in tail.split(|&b| b == b' ') {
+        // Most tokens are rejected on length before anything else is looked at.
+        if tok.len() <= name.len() || tok[name.len()] != b'=' {
             continue;
-        };
-        // auparse lower-cases the tail's names, then compares exactly
-        let tname = &tok[..eq];
-        if tname.len() == name.len()
+        }
+        // auparse lower-cases the tail's names, then compares exactly; the name
+        // is the text before the token's first '=' (checked by the position above
+        // only when no earlier '=' exists).
+        let tname = &tok[..name.len()];
+        if memchr::memchr(b'=', tname).is_none()
             && tname
                 .iter()
                 .zip(name)
                 .all(|(a, b)| a.to_ascii_lowercase() == *b)
         {
-            return Some(&tok[eq + 1..]);
+            return Some(&tok[name.len() + 1..]);
         }
     }
     None
