@@ -10,6 +10,7 @@
 //! Everything is done in one pass; memory grows with the number of distinct values
 //! counted, not with the log.
 
+mod json;
 pub mod options;
 mod print;
 pub mod tally;
@@ -247,13 +248,37 @@ struct Run<'a> {
     /// First and last events of the file being read.
     file_first: Option<EventId>,
     file_last: Option<EventId>,
+    /// `--format json`: the document being written.
+    json: Option<json::JsonDoc>,
+    /// `--format json`: the rows converted from the printer's text.
+    json_out: Vec<u8>,
 }
 
 impl Run<'_> {
     fn flush(&mut self) {
+        if let Some(doc) = &mut self.json {
+            self.json_out.clear();
+            doc.convert(&self.printer.out, &self.printer.bounds, &mut self.json_out);
+            self.printer.out.clear();
+            self.printer.bounds.clear();
+            if !self.json_out.is_empty() {
+                let _ = self.stdout.write_all(&self.json_out);
+            }
+            return;
+        }
         if !self.printer.out.is_empty() {
             let _ = self.stdout.write_all(&self.printer.out);
             self.printer.out.clear();
+        }
+    }
+
+    /// Flushes, and closes the JSON document.
+    fn finish(&mut self) {
+        self.flush();
+        if let Some(doc) = &self.json {
+            let mut end = Vec::new();
+            doc.finish(&mut end);
+            let _ = self.stdout.write_all(&end);
         }
     }
 
@@ -383,6 +408,9 @@ impl Run<'_> {
         self.very_last = last;
         if self.opts.kind == Kind::Time {
             self.printer.out.extend_from_slice(name);
+            if self.printer.json {
+                self.printer.bounds.push(self.printer.out.len());
+            }
             match (self.file_first, self.file_last) {
                 (Some(f), Some(l)) => {
                     self.printer.out.extend_from_slice(b": ");
@@ -503,10 +531,22 @@ pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
     };
     let mut printer = print::Printer::new(opts.escape, opts.interpret);
     if print::title(&opts, &mut printer.out).is_err() {
-        let _ = stdout.write_all(&printer.out);
+        if !opts.json {
+            let _ = stdout.write_all(&printer.out);
+        }
         let _ = writeln!(stderr, "Unimplemented option");
         return 1;
     }
+    let json = if opts.json {
+        let mut head = Vec::new();
+        let doc = json::JsonDoc::start(&opts, &printer.out, &mut head);
+        let _ = stdout.write_all(&head);
+        printer.out.clear();
+        printer.json = true;
+        Some(doc)
+    } else {
+        None
+    };
     let mut run = Run {
         opts: &opts,
         asm: Assembler::new(eoe),
@@ -521,11 +561,13 @@ pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         very_last: (0, 0),
         file_first: None,
         file_last: None,
+        json,
+        json_out: Vec::new(),
     };
     let rc = if let Some(input) = &opts.input {
         match std::fs::metadata(std::ffi::OsStr::from_bytes(input)) {
             Err(e) => {
-                run.flush();
+                run.finish();
                 let _ = writeln!(run.stderr, "stat: {}", crate::strerror(&e));
                 return 1;
             }
@@ -551,14 +593,14 @@ pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         0
     };
     if rc != 0 {
-        run.flush();
+        run.finish();
         return rc;
     }
     if !run.found && !opts.summary && opts.kind != Kind::Time {
         run.printer
             .out
             .extend_from_slice(b"<no events of interest were found>\n\n");
-        run.flush();
+        run.finish();
         return 1;
     }
     if opts.summary {
@@ -573,6 +615,6 @@ pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             &mut run.printer.out,
         );
     }
-    run.flush();
+    run.finish();
     0
 }

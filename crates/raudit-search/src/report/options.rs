@@ -113,6 +113,10 @@ pub struct ReportOptions {
     pub nodes: Option<Vec<Vec<u8>>>,
     /// What the extraction must pull out, plus `-ts`/`-te` and `--debug`.
     pub crit: Criteria,
+    /// `--format json` (raudit's own): the rows as one JSON document.
+    pub json: bool,
+    /// `--html FILE` (raudit's own): also write a self-contained HTML dashboard.
+    pub html: Option<Vec<u8>>,
 }
 
 /// Parsing stopped: exit with this code (messages already written).
@@ -182,6 +186,8 @@ enum Opt {
     Escape,
     Debug,
     EoeTmo,
+    Format,
+    Html,
 }
 
 fn lookup(name: &[u8]) -> Option<Opt> {
@@ -227,6 +233,8 @@ fn lookup(name: &[u8]) -> Option<Opt> {
         b"-u" | b"--user" => Report(User),
         b"-v" | b"--version" => Version,
         b"-x" | b"--executable" => Report(Exe),
+        b"--format" => Format,
+        b"--html" => Html,
         b"--virt" => Report(Virt),
         _ => return None,
     })
@@ -413,6 +421,8 @@ pub fn parse(
             success: Success::Success,
             ..Criteria::default()
         },
+        json: false,
+        html: None,
     };
     let mut ok = true;
     let mut c = 0usize;
@@ -552,6 +562,34 @@ pub fn parse(
                         }
                     };
                     c += 1;
+                }
+            },
+            Some(Opt::Format) => match optarg {
+                Some(b"json") => {
+                    o.json = true;
+                    c += 1;
+                }
+                Some(b"text") => {
+                    o.json = false;
+                    c += 1;
+                }
+                Some(a) => {
+                    let _ = writeln!(err, "Unknown format ({}): json or text", lossy(a));
+                    ok = false;
+                }
+                None => {
+                    let _ = writeln!(err, "Argument is required for {}", lossy(word));
+                    ok = false;
+                }
+            },
+            Some(Opt::Html) => match optarg {
+                Some(a) => {
+                    o.html = Some(a.to_vec());
+                    c += 1;
+                }
+                None => {
+                    let _ = writeln!(err, "Argument is required for {}", lossy(word));
+                    ok = false;
                 }
             },
             Some(Opt::SummaryDet) => detail_sum = Some(true),

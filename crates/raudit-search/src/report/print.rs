@@ -285,6 +285,9 @@ pub(super) struct Printer {
     date_sec: Option<i64>,
     date: Vec<u8>,
     scratch: Vec<u8>,
+    /// `--format json`: positions in `out` of the spaces that separate fields.
+    pub json: bool,
+    pub bounds: Vec<usize>,
 }
 
 impl Printer {
@@ -297,7 +300,18 @@ impl Printer {
             date_sec: None,
             date: Vec::new(),
             scratch: Vec::new(),
+            json: false,
+            bounds: Vec::new(),
         }
+    }
+
+    /// The space between two fields (recorded for `--format json`).
+    #[inline]
+    pub(super) fn sep(&mut self) {
+        if self.json {
+            self.bounds.push(self.out.len());
+        }
+        self.out.push(b' ');
     }
 
     fn set_date(&mut self, sec: i64) {
@@ -312,9 +326,16 @@ impl Printer {
     fn item(&mut self) {
         self.line_item += 1;
         put_u(&mut self.out, u64::from(self.line_item));
-        self.out.extend_from_slice(b". ");
+        self.out.push(b'.');
+        self.sep();
+        if self.json {
+            // `%x %T` is two fields: date and time.
+            if let Some(sp) = memchr::memchr(b' ', &self.date) {
+                self.bounds.push(self.out.len() + sp);
+            }
+        }
         self.out.extend_from_slice(&self.date);
-        self.out.push(b' ');
+        self.sep();
     }
 
     fn uid(&mut self, cx: &mut Cx<'_, '_, '_>, uid: u32, cap: usize) -> Vec<u8> {
@@ -341,7 +362,7 @@ impl Printer {
     }
 
     fn serial_nl(&mut self, cx: &Cx<'_, '_, '_>) {
-        self.out.push(b' ');
+        self.sep();
         put_u(&mut self.out, cx.ev.id.serial);
         self.out.push(b'\n');
     }
@@ -418,17 +439,17 @@ impl Printer {
                     let an = &avc[j];
                     self.item();
                     safe(&mut self.out, esc, Some(opt(&s.comm).unwrap_or(b"?")));
-                    self.out.push(b' ');
+                    self.sep();
                     put_s(&mut self.out, an.scontext.as_deref());
-                    self.out.push(b' ');
+                    self.sep();
                     self.syscall(cx);
-                    self.out.push(b' ');
+                    self.sep();
                     put_s(&mut self.out, an.class.as_deref());
-                    self.out.push(b' ');
+                    self.sep();
                     put_s(&mut self.out, an.perm.as_deref());
-                    self.out.push(b' ');
+                    self.sep();
                     put_s(&mut self.out, an.tcontext.as_deref());
-                    self.out.push(b' ');
+                    self.sep();
                     self.out.extend_from_slice(match an.result {
                         AvcResult::Unset => b"unset",
                         AvcResult::Denied => b"denied",
@@ -439,9 +460,9 @@ impl Printer {
             }
             Kind::Config => {
                 self.out.extend_from_slice(type_name(ev.first_type));
-                self.out.push(b' ');
+                self.sep();
                 self.raw_uid(cx, s.loginuid);
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(success_name(s.success));
                 self.serial_nl(cx);
             }
@@ -463,33 +484,33 @@ impl Printer {
                         self.safe_uid(cx, uid);
                     }
                 }
-                self.out.push(b' ');
+                self.sep();
                 put_s(&mut self.out, opt(&s.hostname));
-                self.out.push(b' ');
+                self.sep();
                 put_s(&mut self.out, opt(&s.terminal));
-                self.out.push(b' ');
+                self.sep();
                 put_s(&mut self.out, opt(&s.exe));
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(success_name(s.success));
                 self.serial_nl(cx);
             }
             Kind::AcctMod => {
                 self.safe_uid(cx, s.loginuid);
                 for v in [&s.hostname, &s.terminal, &s.exe, &s.acct] {
-                    self.out.push(b' ');
+                    self.sep();
                     self.out.extend_from_slice(opt(v).unwrap_or(b"?"));
                 }
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(success_name(s.success));
                 self.serial_nl(cx);
             }
             Kind::Event => {
                 put_u(&mut self.out, ev.id.serial);
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(type_name(ev.first_type));
-                self.out.push(b' ');
+                self.sep();
                 self.safe_uid(cx, s.loginuid);
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(success_name(s.success));
                 self.out.push(b'\n');
             }
@@ -504,107 +525,107 @@ impl Printer {
                 }
                 let f = names.get(i).map_or(&b""[..], |f| c_str(f));
                 safe(&mut self.out, esc, Some(f));
-                self.out.push(b' ');
+                self.sep();
                 self.syscall(cx);
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(success_name(s.success));
-                self.out.push(b' ');
+                self.sep();
                 safe(&mut self.out, esc, Some(opt(&s.exe).unwrap_or(b"?")));
-                self.out.push(b' ');
+                self.sep();
                 self.safe_uid(cx, s.loginuid);
                 self.serial_nl(cx);
             }
             Kind::Host => {
                 put_s(&mut self.out, opt(&s.hostname));
-                self.out.push(b' ');
+                self.sep();
                 self.syscall(cx);
-                self.out.push(b' ');
+                self.sep();
                 self.safe_uid(cx, s.loginuid);
                 self.serial_nl(cx);
             }
             Kind::Pid => {
                 put_u(&mut self.out, u64::from(s.pid as u32));
-                self.out.push(b' ');
+                self.sep();
                 safe(&mut self.out, esc, Some(opt(&s.exe).unwrap_or(b"?")));
-                self.out.push(b' ');
+                self.sep();
                 self.syscall(cx);
-                self.out.push(b' ');
+                self.sep();
                 self.safe_uid(cx, s.loginuid);
                 self.serial_nl(cx);
             }
             Kind::Syscall => {
                 self.syscall(cx);
-                self.out.push(b' ');
+                self.sep();
                 put_u(&mut self.out, u64::from(s.pid as u32));
-                self.out.push(b' ');
+                self.sep();
                 safe(&mut self.out, esc, Some(opt(&s.comm).unwrap_or(b"?")));
-                self.out.push(b' ');
+                self.sep();
                 self.safe_uid(cx, s.loginuid);
                 self.serial_nl(cx);
             }
             Kind::Term => {
                 put_s(&mut self.out, opt(&s.terminal));
-                self.out.push(b' ');
+                self.sep();
                 put_s(&mut self.out, opt(&s.hostname));
-                self.out.push(b' ');
+                self.sep();
                 safe(&mut self.out, esc, opt(&s.exe));
-                self.out.push(b' ');
+                self.sep();
                 self.safe_uid(cx, s.loginuid);
                 self.serial_nl(cx);
             }
             Kind::User => {
                 self.safe_uid(cx, s.loginuid);
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(opt(&s.terminal).unwrap_or(b"?"));
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(opt(&s.hostname).unwrap_or(b"?"));
-                self.out.push(b' ');
+                self.sep();
                 safe(&mut self.out, esc, Some(opt(&s.exe).unwrap_or(b"?")));
                 self.serial_nl(cx);
             }
             Kind::Exe | Kind::Comm => {
                 let v = if o.kind == Kind::Exe { &s.exe } else { &s.comm };
                 safe(&mut self.out, esc, Some(opt(v).unwrap_or(b"?")));
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(opt(&s.terminal).unwrap_or(b"?"));
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(opt(&s.hostname).unwrap_or(b"?"));
-                self.out.push(b' ');
+                self.sep();
                 self.safe_uid(cx, s.loginuid);
                 self.serial_nl(cx);
             }
             Kind::Anomaly => {
                 self.out.extend_from_slice(type_name(ev.first_type));
-                self.out.push(b' ');
+                self.sep();
                 let who = opt(&s.exe).or(opt(&s.comm)).unwrap_or(b"?");
                 safe(&mut self.out, esc, Some(who));
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(opt(&s.terminal).unwrap_or(b"?"));
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(opt(&s.hostname).unwrap_or(b"?"));
-                self.out.push(b' ');
+                self.sep();
                 self.safe_uid(cx, s.loginuid);
                 self.serial_nl(cx);
             }
             Kind::Response | Kind::Integ | Kind::Virt => {
                 self.out.extend_from_slice(type_name(ev.first_type));
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(success_name(s.success));
                 self.serial_nl(cx);
             }
             Kind::Mac => {
                 self.raw_uid(cx, s.loginuid);
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(type_name(ev.first_type));
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(success_name(s.success));
                 self.serial_nl(cx);
             }
             Kind::Crypto => {
                 self.safe_uid(cx, s.loginuid);
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(type_name(ev.first_type));
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(success_name(s.success));
                 self.serial_nl(cx);
             }
@@ -615,11 +636,11 @@ impl Printer {
                     .and_then(|k| k.first())
                     .map_or(&b""[..], |k| c_str(k));
                 self.out.extend_from_slice(k);
-                self.out.push(b' ');
+                self.sep();
                 self.out.extend_from_slice(success_name(s.success));
-                self.out.push(b' ');
+                self.sep();
                 safe(&mut self.out, esc, Some(opt(&s.exe).unwrap_or(b"?")));
-                self.out.push(b' ');
+                self.sep();
                 self.safe_uid(cx, s.loginuid);
                 self.serial_nl(cx);
             }
@@ -649,19 +670,19 @@ impl Printer {
             data = &data[..sp];
         }
         put_u(&mut self.out, cx.ev.id.serial);
-        self.out.push(b' ');
+        self.sep();
         self.safe_uid(cx, s.loginuid);
-        self.out.push(b' ');
+        self.sep();
         self.out.extend_from_slice(opt(&s.terminal).unwrap_or(b"?"));
-        self.out.push(b' ');
+        self.sep();
         put_u(&mut self.out, u64::from(s.session_id));
-        self.out.push(b' ');
+        self.sep();
         safe(
             &mut self.out,
             self.escape,
             Some(opt(&s.comm).unwrap_or(b"?")),
         );
-        self.out.push(b' ');
+        self.sep();
         tty_data(&mut self.out, data);
         self.out.push(b'\n');
     }
