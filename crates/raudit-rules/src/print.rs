@@ -180,6 +180,8 @@ impl Lister {
         let mut out = Vec::new();
         let watch = is_watch(r);
         let mut count = 0;
+        let mut last_syscall = 0;
+        let (mut a0, mut a1) = (0u64, 0u64);
         if !watch {
             out.extend(
                 format!(
@@ -194,7 +196,7 @@ impl Lister {
                     self.print_arch(&mut out, f.value, f.op);
                 }
             }
-            count = self.print_syscalls(&mut out, r).0;
+            (count, last_syscall) = self.print_syscalls(&mut out, r);
         }
         let strs = field_strings(r);
         for (f, sv) in r.fields.iter().zip(strs) {
@@ -257,10 +259,36 @@ impl Lister {
                     }
                 }
                 AUDIT_ARG0..=AUDIT_ARG3 => {
-                    // auditctl interprets a0-a3 with -i for single-syscall
-                    // rules; the hex form is shown otherwise (and here).
-                    let _ = count;
-                    out.extend(format!(" -F {name}{op}0x{v:X}").bytes());
+                    if field == AUDIT_ARG0 {
+                        a0 = v as u64;
+                    } else if field == AUDIT_ARG1 {
+                        a1 = v as u64;
+                    }
+                    // auditctl interprets a0-a3 with -i unless the rule names
+                    // several syscalls; the hex form is shown otherwise.
+                    if count > 1 || !self.interpret {
+                        out.extend(format!(" -F {name}{op}0x{v:X}").bytes());
+                    } else {
+                        use raudit_logfmt::interpret::{interpret_field, Ctx, Escape, NoNames};
+                        let ctx = Ctx {
+                            rtype: 1300,
+                            machine: self.machine(),
+                            syscall: Some(last_syscall),
+                            a0,
+                            a1,
+                            enriched: None,
+                        };
+                        out.extend(format!(" -F {name}{op}").bytes());
+                        let hex = format!("{v:x}");
+                        interpret_field(
+                            &ctx,
+                            name.as_bytes(),
+                            hex.as_bytes(),
+                            &NoNames,
+                            Escape::Tty,
+                            &mut out,
+                        );
+                    }
                 }
                 AUDIT_EXIT => {
                     let sv = v as i32;

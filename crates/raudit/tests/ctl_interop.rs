@@ -199,6 +199,8 @@ fn compare_file(file: &Path, tmp: &Path, saved: &Saved) -> String {
     let ours_load = run(raudit(), &["ctl", "-R", t]);
     let real_list_ours = run("auditctl", &["-l"]);
     let ours_list = run(raudit(), &["ctl", "-l"]);
+    let real_list_i = run("auditctl", &["-l", "-i"]);
+    let ours_list_i = run(raudit(), &["ctl", "-l", "-i"]);
     let _ = run("auditctl", &["-D"]);
 
     let mut diff = String::new();
@@ -224,6 +226,13 @@ fn compare_file(file: &Path, tmp: &Path, saved: &Saved) -> String {
         if !ours_err.contains(l) {
             diff += &format!("{name}: stderr line missing: {l}\n");
         }
+    }
+    if real_list_i.stdout != ours_list_i.stdout {
+        diff += &format!(
+            "{name}: -l -i differs:\n--- auditctl\n{}--- raudit\n{}",
+            String::from_utf8_lossy(&real_list_i.stdout),
+            String::from_utf8_lossy(&ours_list_i.stdout)
+        );
     }
     if real_list.stdout != real_list_ours.stdout {
         diff += &format!(
