@@ -69,6 +69,8 @@ struct Golden {
     file: PathBuf,
     log: String,
     kind: String,
+    /// `uids A=name B=? …; gids …` as the generator's machine resolved them.
+    ids: Option<String>,
     cases: Vec<Case>,
 }
 
@@ -176,12 +178,18 @@ fn parse_golden(file: &Path) -> Result<Golden, String> {
         file: file.to_path_buf(),
         log: String::new(),
         kind: String::new(),
+        ids: None,
         cases: Vec::new(),
     };
     let err = |msg: String| format!("{}: {msg}", file.display());
     // Streams seen so far, by (case, stream), for `same` references.
     let mut streams: BTreeMap<(usize, String), Expect> = BTreeMap::new();
     while let Some(line) = r.line() {
+        if let Some(v) =
+            line.strip_prefix("# -i resolved these ids from this machine's user database: ")
+        {
+            g.ids = Some(v.to_string());
+        }
         if line.starts_with('#') || line.is_empty() {
             continue;
         }
@@ -303,6 +311,44 @@ fn load_all() -> Vec<Golden> {
         .collect()
 }
 
+/// Names in an /etc/passwd or /etc/group style file, by id.
+fn id_names(path: &str) -> BTreeMap<u32, String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut m = BTreeMap::new();
+    for l in text.lines() {
+        let f: Vec<&str> = l.split(':').collect();
+        if f.len() > 2 {
+            if let Ok(id) = f[2].parse() {
+                m.entry(id).or_insert_with(|| f[0].to_string());
+            }
+        }
+    }
+    m
+}
+
+/// Compares a golden file's id note (`uids 0=root 102=?; gids 0=root`) with this
+/// machine's databases; describes the first difference.
+fn ids_differ(note: &str) -> Option<String> {
+    let (uids, gids) = note.split_once("; gids ")?;
+    let uids = uids.strip_prefix("uids ").unwrap_or(uids);
+    for (part, db) in [
+        (uids, id_names("/etc/passwd")),
+        (gids, id_names("/etc/group")),
+    ] {
+        for item in part.split_whitespace().filter(|&i| i != "-") {
+            let Some((id, name)) = item.split_once('=') else {
+                continue;
+            };
+            let Ok(id) = id.parse::<u32>() else { continue };
+            let now = db.get(&id).map_or("?", String::as_str);
+            if now != name {
+                return Some(format!("id {id} was {name}, is {now}"));
+            }
+        }
+    }
+    None
+}
+
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -341,6 +387,14 @@ fn selected(goldens: Vec<Golden>) -> Vec<(String, Vec<u8>, Case)> {
             skipped += 1;
             continue;
         };
+        if let Some(diff) = g.ids.as_deref().and_then(ids_differ) {
+            eprintln!(
+                "SKIP {}: this machine's user/group database differs from the one the goldens were made with ({diff}); regenerate with scripts/gen-goldens-search.py",
+                g.log
+            );
+            skipped += 1;
+            continue;
+        }
         for c in g.cases {
             if let Some(gs) = &groups {
                 if !gs
