@@ -10,6 +10,7 @@
 //! Everything is done in one pass; memory grows with the number of distinct values
 //! counted, not with the log.
 
+mod html;
 mod json;
 pub mod options;
 mod print;
@@ -252,6 +253,17 @@ struct Run<'a> {
     json: Option<json::JsonDoc>,
     /// `--format json`: the rows converted from the printer's text.
     json_out: Vec<u8>,
+    /// `--html FILE`: what the dashboard counts.
+    html: Option<Box<HtmlRun>>,
+}
+
+/// `--html FILE`: the main summary's counters and the charts' data.
+struct HtmlRun {
+    /// The options with the main summary as the report.
+    opts: ReportOptions,
+    counters: Counters,
+    stats: html::HtmlStats,
+    name: Vec<u8>,
 }
 
 impl Run<'_> {
@@ -364,6 +376,26 @@ impl Run<'_> {
         } else {
             None
         };
+        if let Some(h) = &mut self.html {
+            let mut cx = print::Cx {
+                ev,
+                s: &items,
+                interp: interp.as_ref(),
+                users: &mut self.users,
+                types: Mask::of(ev),
+            };
+            print::summary_event(&h.opts, &mut h.counters, &mut cx);
+            h.name.clear();
+            print::uid_name(
+                &mut h.name,
+                true,
+                interp.as_ref(),
+                &mut self.users,
+                items.loginuid,
+                64,
+            );
+            h.stats.event(ev.id.sec, &items, Mask::of(ev), &h.name);
+        }
         let mut cx = print::Cx {
             ev,
             s: &items,
@@ -563,6 +595,17 @@ pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         file_last: None,
         json,
         json_out: Vec::new(),
+        html: opts.html.as_ref().map(|_| {
+            let mut o = opts.clone();
+            o.kind = Kind::Summary;
+            o.summary = true;
+            Box::new(HtmlRun {
+                opts: o,
+                counters: Counters::default(),
+                stats: html::HtmlStats::default(),
+                name: Vec::new(),
+            })
+        }),
     };
     let rc = if let Some(input) = &opts.input {
         match std::fs::metadata(std::ffi::OsStr::from_bytes(input)) {
@@ -595,6 +638,34 @@ pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
     if rc != 0 {
         run.finish();
         return rc;
+    }
+    if let (Some(path), Some(h)) = (&opts.html, run.html.take()) {
+        let mut summary = Vec::new();
+        let mut users = std::mem::take(&mut run.users);
+        print::wrap_up(
+            &h.opts,
+            &h.counters,
+            run.very_first,
+            run.very_last,
+            &mut users,
+            &mut summary,
+        );
+        run.users = users;
+        let source = opts.input.as_deref().map_or_else(
+            || "the configured logs".to_string(),
+            |i| String::from_utf8_lossy(i).into_owned(),
+        );
+        let page = html::page(&h.stats, &summary, &source);
+        if let Err(e) = std::fs::write(std::ffi::OsStr::from_bytes(path), page) {
+            run.finish();
+            let _ = writeln!(
+                run.stderr,
+                "Error writing {} ({})",
+                String::from_utf8_lossy(path),
+                crate::strerror(&e)
+            );
+            return 1;
+        }
     }
     if !run.found && !opts.summary && opts.kind != Kind::Time {
         run.printer

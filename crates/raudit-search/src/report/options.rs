@@ -658,6 +658,15 @@ pub fn parse(
             o.summary = detail_sum == Some(true);
         }
     }
+    if o.html.is_some() {
+        // The dashboard counts the main summary's values whatever the report.
+        apply_needs(&mut o.crit, &needs(Kind::Summary));
+        // The exclusion rules need the arch (extracted when a machine is set; the
+        // report never matches on it).
+        if o.crit.machine == -1 {
+            o.crit.machine = 0;
+        }
+    }
     if o.interpret {
         o.crit.format = ReportFormat::Interpret;
     }

@@ -106,7 +106,7 @@ fn type_name(ty: i32) -> &'static [u8] {
 }
 
 /// `aulookup_uid` into `out` (a buffer of `cap` bytes).
-fn uid_name(
+pub(super) fn uid_name(
     out: &mut Vec<u8>,
     interpret: bool,
     interp: Option<&Interpretations<'_>>,

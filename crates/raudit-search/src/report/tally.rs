@@ -95,6 +95,11 @@ impl StrTally {
         self.entries.len()
     }
 
+    /// The first-seen position of `s`, if counted.
+    pub fn index_of(&self, s: &[u8]) -> Option<u32> {
+        self.index.get(s).copied()
+    }
+
     /// True when nothing was counted.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
