@@ -255,6 +255,50 @@ struct Run<'a> {
     json_out: Vec<u8>,
     /// `--html FILE`: what the dashboard counts.
     html: Option<Box<HtmlRun>>,
+    /// Progress bar on a terminal's stderr for long reads (never in pipes).
+    progress: Option<indicatif::ProgressBar>,
+    /// A progress bar may be shown (the command-line entry point, not tests).
+    want_progress: bool,
+}
+
+/// Reads shorter than this (total bytes) get no progress bar.
+const PROGRESS_MIN: u64 = 32 << 20;
+
+/// A progress bar for reading `total` bytes (None: size unknown), if stderr is a
+/// terminal and the read is long (`RAUDIT_PROGRESS_MIN` bytes, default 32 MiB).
+/// Off with `RAUDIT_NO_PROGRESS`.
+fn progress_bar(total: Option<u64>) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if std::env::var_os("RAUDIT_NO_PROGRESS").is_some() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let target = indicatif::ProgressDrawTarget::stderr_with_hz(4);
+    let min = std::env::var("RAUDIT_PROGRESS_MIN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(PROGRESS_MIN);
+    let pb = match total {
+        Some(t) if t < min => return None,
+        Some(t) => {
+            let pb = indicatif::ProgressBar::with_draw_target(Some(t), target);
+            pb.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            pb
+        }
+        None => {
+            let pb = indicatif::ProgressBar::with_draw_target(None, target);
+            pb.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            pb
+        }
+    };
+    Some(pb)
 }
 
 /// `--html FILE`: the main summary's counters and the charts' data.
@@ -274,18 +318,35 @@ impl Run<'_> {
             self.printer.out.clear();
             self.printer.bounds.clear();
             if !self.json_out.is_empty() {
-                let _ = self.stdout.write_all(&self.json_out);
+                let (out, buf) = (&mut self.stdout, &self.json_out);
+                Self::write_out(&self.progress, out, buf);
             }
             return;
         }
         if !self.printer.out.is_empty() {
-            let _ = self.stdout.write_all(&self.printer.out);
+            Self::write_out(&self.progress, &mut self.stdout, &self.printer.out);
             self.printer.out.clear();
+        }
+    }
+
+    /// Writes to stdout, with the progress bar (if any) off the terminal meanwhile.
+    fn write_out(pb: &Option<indicatif::ProgressBar>, out: &mut &mut dyn Write, buf: &[u8]) {
+        match pb {
+            Some(pb) => pb.suspend(|| {
+                let _ = out.write_all(buf);
+                let _ = out.flush();
+            }),
+            None => {
+                let _ = out.write_all(buf);
+            }
         }
     }
 
     /// Flushes, and closes the JSON document.
     fn finish(&mut self) {
+        if let Some(pb) = self.progress.take() {
+            pb.finish_and_clear();
+        }
         self.flush();
         if let Some(doc) = &self.json {
             let mut end = Vec::new();
@@ -423,6 +484,9 @@ impl Run<'_> {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(_) => break,
             };
+            if let Some(pb) = &self.progress {
+                pb.inc(n as u64);
+            }
             split.feed(&buf[..n], &mut |p| {
                 self.line(p);
                 true
@@ -463,6 +527,9 @@ impl Run<'_> {
                 0
             }
             Err(e) => {
+                if let Some(pb) = self.progress.take() {
+                    pb.finish_and_clear();
+                }
                 self.flush();
                 let _ = writeln!(
                     self.stderr,
@@ -494,6 +561,13 @@ impl Run<'_> {
             num += 1;
         }
         let mut n = num.saturating_sub(1);
+        if self.progress.is_none() && self.want_progress {
+            let total = (0..num)
+                .filter_map(|i| std::fs::metadata(std::ffi::OsStr::from_bytes(&name(i))).ok())
+                .map(|m| m.len())
+                .sum();
+            self.progress = progress_bar(Some(total));
+        }
         self.files_left = n;
         loop {
             let rc = self.file(&name(n));
@@ -541,6 +615,21 @@ fn stdin_is_fifo() -> bool {
 
 /// Runs aureport with `args` (without the program name). Returns the exit code.
 pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    run_main(args, stdout, stderr, false)
+}
+
+/// [`main`] for the command line: `stdout`/`stderr` are the process's, and a
+/// progress bar is drawn on stderr for long reads when it is a terminal.
+pub fn main_cli(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    run_main(args, stdout, stderr, true)
+}
+
+fn run_main(
+    args: &[Vec<u8>],
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    want_progress: bool,
+) -> i32 {
     crate::ctime::init_locale();
     let opts = match options::parse(args, &SystemClock, stdout, stderr) {
         Ok(o) => o,
@@ -606,6 +695,8 @@ pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
                 name: Vec::new(),
             })
         }),
+        progress: None,
+        want_progress,
     };
     let rc = if let Some(input) = &opts.input {
         match std::fs::metadata(std::ffi::OsStr::from_bytes(input)) {
@@ -627,14 +718,25 @@ pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
                 );
                 run.logs(&dir)
             }
-            Ok(_) => run.file(input),
+            Ok(m) => {
+                if want_progress {
+                    run.progress = progress_bar(Some(m.len()));
+                }
+                run.file(input)
+            }
         }
     } else if opts.force_logs || !stdin_is_fifo() {
         run.logs(&conf.log_file)
     } else {
+        if want_progress {
+            run.progress = progress_bar(None);
+        }
         run.read(std::io::stdin().lock(), b"stdin");
         0
     };
+    if let Some(pb) = run.progress.take() {
+        pb.finish_and_clear();
+    }
     if rc != 0 {
         run.finish();
         return rc;

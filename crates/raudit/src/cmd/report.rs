@@ -10,5 +10,5 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let stderr = std::io::stderr();
     let mut out = stdout.lock();
     let mut err = stderr.lock();
-    raudit_search::report::main(&args, &mut out, &mut err)
+    raudit_search::report::main_cli(&args, &mut out, &mut err)
 }
