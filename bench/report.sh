@@ -1,0 +1,97 @@
+#!/bin/bash
+# report.sh — time `raudit report` against the real `aureport` on a big log.
+#
+# Usage:  bench/report.sh [LOG]          (default: /var/tmp/raudit-bench/audit.log,
+#                                         made by bench/gen-big-log.sh)
+#         RUNS=5 RAUDIT=/path/to/raudit REPORTS="--summary|-x --summary" bench/report.sh LOG
+#
+# Needs: the real aureport (Debian `auditd`), GNU time (/usr/bin/time) for peak
+# RSS, hyperfine (without it each command is timed once with /usr/bin/time),
+# python3, and cargo to build the release binary (skipped when RAUDIT is set).
+# Runs the main summary and several reports with --summary, with TZ=UTC LC_ALL=C;
+# checks that both tools print identical stdout, stderr and exit codes; reports
+# times, the speed-up, the ratio to reading the file from the page cache
+# (`wc -l`) and the peak RSS of each tool. aureport is timed by one run (it needs
+# minutes on a 300 MB log), raudit and wc -l by the mean of RUNS hyperfine runs
+# after a warmup. When THREADS is set (e.g. THREADS=2) and raudit supports
+# RAUDIT_REPORT_THREADS, raudit is also timed with that many threads.
+# It competes for the CPUs: run it rarely, under `nice`.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+LOG=${1:-/var/tmp/raudit-bench/audit.log}
+RUNS=${RUNS:-3}
+export TZ=UTC LC_ALL=C
+[ -r "$LOG" ] || { echo "report.sh: no log at $LOG (run bench/gen-big-log.sh)" >&2; exit 1; }
+command -v aureport > /dev/null || { echo "report.sh: aureport not installed" >&2; exit 1; }
+
+if [ -z "${RAUDIT:-}" ]; then
+    (cd "$REPO" && cargo build --release -p raudit --quiet)
+    RAUDIT=${CARGO_TARGET_DIR:-$REPO/target}/release/raudit
+fi
+[ -x "$RAUDIT" ] || { echo "report.sh: no raudit binary at $RAUDIT" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/raudit-report-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+IFS='|' read -r -a REPORTS <<< "${REPORTS:---summary|-x --summary|-f --summary|-k --summary|-u --summary -i|-s --summary|-p --summary|-e --summary -i}"
+
+cat "$LOG" > /dev/null
+size=$(stat -c %s "$LOG")
+echo "log: $LOG ($((size / 1048576)) MB, $(wc -l < "$LOG") lines)"
+echo "raudit: $RAUDIT"
+echo
+
+have_hyperfine=0
+command -v hyperfine > /dev/null && have_hyperfine=1
+
+# mean seconds of a command (words in "$@"), stdout discarded
+mean() {
+    if [ $have_hyperfine = 1 ]; then
+        hyperfine -N -i --style none --warmup 1 --runs "$RUNS" --export-json "$WORK/h.json" \
+            "$*" > /dev/null 2>&1
+        python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$WORK/h.json"
+    else
+        /usr/bin/time -f %e -o "$WORK/t" "$@" > /dev/null 2>&1 || true
+        cat "$WORK/t"
+    fi
+}
+
+wc_mean=$(mean wc -l "$LOG")
+echo "page-cache read (wc -l): ${wc_mean} s ($(python3 -c "print('%.0f' % ($size / 1048576 / max($wc_mean, 1e-9)))") MB/s)"
+echo
+printf '%-22s %10s %9s %9s %8s %9s %9s  %s\n' report aureport-s raudit-s speed-up vs-wc-l rss-au-MB rss-ra-MB output
+status=0
+for args_s in "${REPORTS[@]}"; do
+    # shellcheck disable=SC2206
+    args=($args_s)
+    set +e
+    /usr/bin/time -f '%e %M' -o "$WORK/at" aureport -if "$LOG" "${args[@]}" > "$WORK/a.out" 2> "$WORK/a.err"
+    arc=$?
+    /usr/bin/time -f '%e %M' -o "$WORK/rt" "$RAUDIT" report -if "$LOG" "${args[@]}" > "$WORK/r.out" 2> "$WORK/r.err"
+    rrc=$?
+    set -e
+    if [ $arc = $rrc ] && cmp -s "$WORK/a.out" "$WORK/r.out" && cmp -s "$WORK/a.err" "$WORK/r.err"; then
+        same="identical ($(wc -l < "$WORK/a.out") lines, exit $arc)"
+    else
+        same="DIFFERENT (exit $arc vs $rrc; $(wc -l < "$WORK/a.out") vs $(wc -l < "$WORK/r.out") lines)"
+        status=1
+    fi
+    read -r a ra <<< "$(tail -n 1 "$WORK/at")"
+    read -r _ rr <<< "$(tail -n 1 "$WORK/rt")"
+    ra=$((ra / 1024))
+    rr=$((rr / 1024))
+    r=$(mean "$RAUDIT" report -if "$LOG" "${args[@]}")
+    read -r speed vswc <<< "$(python3 -c "import sys; a,r,w=map(float,sys.argv[1:]); print('%.1fx %.2fx' % (a/max(r,1e-9), r/max(w,1e-9)))" "$a" "$r" "$wc_mean")"
+    printf '%-22s %10s %9s %9s %8s %9s %9s  %s\n' "$args_s" "$a" "$r" "$speed" "$vswc" "$ra" "$rr" "$same"
+    if [ -n "${THREADS:-}" ]; then
+        RAUDIT_REPORT_THREADS=$THREADS "$RAUDIT" report -if "$LOG" "${args[@]}" > "$WORK/m.out" 2>&1 || true
+        cmp -s "$WORK/r.out" "$WORK/m.out" && msame=identical || { msame=DIFFERENT; status=1; }
+        m=$(RAUDIT_REPORT_THREADS=$THREADS mean "$RAUDIT" report -if "$LOG" "${args[@]}")
+        printf '%-22s %10s %9s %9s %8s %9s %9s  %s\n' "  ${THREADS} threads" "" "$m" \
+            "$(python3 -c "import sys; r,m=map(float,sys.argv[1:]); print('%.2fx' % (r/max(m,1e-9)))" "$r" "$m")" "" "" "" "$msame (vs 1 thread)"
+    fi
+done
+echo
+echo "speed-up = aureport time / raudit time; vs-wc-l = raudit time / wc -l time (goal: speed-up >= 100x, or vs-wc-l <= 2x)"
+exit $status
