@@ -66,7 +66,142 @@ fn after(tok: &[u8], n: usize) -> &[u8] {
 
 /// Parses a record line's prefix. `eoe_timeout` is needed because the C tools refuse
 /// seconds values so large that adding the timeout would overflow.
+///
+/// Lines of the usual shape (`type=NAME msg=audit(DIGITS.DIGITS:DIGITS)…` inside the
+/// first 80 bytes) take [`parse_fast`]; anything else, and anything the fast path is
+/// not sure about, goes through the general token walk ([`parse_general`]), which is
+/// the reference: both give the same answer wherever the fast one answers.
+#[inline]
 pub fn parse_header(line: &[u8], eoe_timeout: i64) -> Result<Header<'_>, HeaderError> {
+    match parse_fast(line, eoe_timeout) {
+        Some(h) => Ok(h),
+        None => parse_general(line, eoe_timeout),
+    }
+}
+
+/// Reads a run of at most `max` ASCII digits at `*i` as a decimal number; None when
+/// the run is empty or longer than `max` (then the general path decides). Eight bytes
+/// are examined at a time while eight remain (see [`swar_digits`]).
+#[inline(always)]
+fn digits(s: &[u8], i: &mut usize, max: usize) -> Option<u64> {
+    const POW10: [u64; 9] = [
+        1,
+        10,
+        100,
+        1_000,
+        10_000,
+        100_000,
+        1_000_000,
+        10_000_000,
+        100_000_000,
+    ];
+    let start = *i;
+    let mut v = 0u64;
+    while let Some(chunk) = s.get(*i..*i + 8) {
+        let (n, d) = swar_digits(chunk);
+        // Wraps only on runs longer than `max`, whose value is not used.
+        v = v.wrapping_mul(POW10[n]).wrapping_add(d);
+        *i += n;
+        if n < 8 {
+            let n = *i - start;
+            return (n != 0 && n <= max).then_some(v);
+        }
+    }
+    while let Some(&b) = s.get(*i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        v = v.wrapping_mul(10).wrapping_add(d as u64);
+        *i += 1;
+    }
+    let n = *i - start;
+    (n != 0 && n <= max).then_some(v)
+}
+
+/// The leading ASCII digits of 8 bytes, as (count, value), computed on one word.
+#[inline(always)]
+fn swar_digits(chunk: &[u8]) -> (usize, u64) {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(chunk);
+    let x = u64::from_le_bytes(w);
+    const LO: u64 = 0x0F0F_0F0F_0F0F_0F0F;
+    const HI: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const ZERO: u64 = 0x3030_3030_3030_3030;
+    // A byte is a digit when its high nibble is 3 and adding 6 keeps it so. A carry
+    // out of a byte ≥ 0xFA only disturbs later bytes, after a non-digit already.
+    let bad = ((x & HI) ^ ZERO) | ((x.wrapping_add(0x0606_0606_0606_0606) & HI) ^ ZERO);
+    let n = (bad.trailing_zeros() / 8) as usize;
+    if n == 0 {
+        return (0, 0);
+    }
+    // Keep the n digits, moved to the top so the missing ones read as leading zeros,
+    // then combine pairs, quads and halves (first digit in the lowest byte).
+    let d = (x & LO) << (8 * (8 - n));
+    let d = (d.wrapping_mul(10) + (d >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let d = (d.wrapping_mul(100) + (d >> 16)) & 0x0000_FFFF_0000_FFFF;
+    let d = d.wrapping_mul(10_000) + (d >> 32);
+    (n, d & 0xFFFF_FFFF)
+}
+
+/// The common shape, read in one forward pass: `type=NAME` + one space +
+/// `msg=audit(SEC.MSEC:SERIAL)` with plain digit runs (SEC up to 18 digits, MSEC up to
+/// 3 and at most 999, SERIAL up to 19), all inside the first 80 bytes, and a `msg=`
+/// token longer than 18 bytes. For such lines the token walk and `strtoul` would find
+/// exactly these values; any other line gets None.
+#[inline]
+fn parse_fast(line: &[u8], eoe_timeout: i64) -> Option<Header<'_>> {
+    let head = &line[..line.len().min(80)];
+    if !head.starts_with(b"type=") {
+        return None;
+    }
+    // The type token: up to the first space (no space inside the first 80 bytes → no
+    // msg token).
+    let sp = 5 + head[5..].iter().position(|&b| b == b' ')?;
+    let msg_at = sp + 1;
+    if !head[msg_at..].starts_with(b"msg=audit(") {
+        return None;
+    }
+    let mut i = msg_at + 10;
+    let sec = digits(head, &mut i, 18)?;
+    if head.get(i) != Some(&b'.') {
+        return None;
+    }
+    i += 1;
+    let milli = digits(head, &mut i, 3)?;
+    if milli > 999 || head.get(i) != Some(&b':') {
+        return None;
+    }
+    i += 1;
+    let serial = digits(head, &mut i, 19)?;
+    if head.get(i) != Some(&b')') {
+        return None;
+    }
+    // The msg token runs to the next space or the end of the 80 bytes.
+    let tok_end = head[i..]
+        .iter()
+        .position(|&b| b == b' ')
+        .map_or(head.len(), |n| i + n);
+    let sec = sec as i64;
+    if tok_end - msg_at <= 18 || sec > i64::MAX - eoe_timeout - 1 {
+        return None;
+    }
+    let type_name = &head[5..sp];
+    Some(Header {
+        node: None,
+        type_name,
+        rtype: msg_type_from_name(type_name),
+        id: EventId {
+            sec,
+            milli: milli as u32,
+            serial,
+        },
+    })
+}
+
+/// The general reading: libaudit's token split of the first 80 (or 340) bytes and the
+/// C conversions, for every line shape.
+fn parse_general(line: &[u8], eoe_timeout: i64) -> Result<Header<'_>, HeaderError> {
     let lim = if line.first() == Some(&b'n') { 340 } else { 80 };
     let head = &line[..line.len().min(lim)];
     let mut toks = Tokens { rest: Some(head) };
@@ -137,36 +272,38 @@ fn parse_stamp(ts: &[u8], eoe_timeout: i64) -> Option<EventId> {
 /// Record type number for a type name as libaudit's `audit_name_to_msg_type` resolves it:
 /// the name table (case-insensitive), then `UNKNOWN[n]`, then a bare number; else -1.
 pub fn msg_type_from_name(name: &[u8]) -> i32 {
-    // Logs repeat a handful of type names: remember the last few lookups.
+    // Logs repeat a handful of type names: remember lookups in a small direct-mapped
+    // table keyed by the name packed into three words (23 bytes and the length).
     thread_local! {
-        static CACHE: std::cell::RefCell<[(u8, [u8; 23], i32); 8]> =
-            const { std::cell::RefCell::new([(0, [0; 23], 0); 8]) };
-        static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        static CACHE: std::cell::RefCell<[([u64; 3], i32); 64]> =
+            const { std::cell::RefCell::new([([0; 3], 0); 64]) };
     }
     if name.is_empty() || name.len() > 23 {
         return lookup_type(name);
     }
-    let hit = CACHE.with(|c| {
-        c.borrow()
-            .iter()
-            .find(|e| e.0 as usize == name.len() && &e.1[..name.len()] == name)
-            .map(|e| e.2)
-    });
-    if let Some(t) = hit {
-        return t;
-    }
-    let t = lookup_type(name);
+    let mut packed = [0u8; 24];
+    packed[..name.len()].copy_from_slice(name);
+    packed[23] = name.len() as u8;
+    let word = |i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&packed[i * 8..i * 8 + 8]);
+        u64::from_le_bytes(w)
+    };
+    // The length byte is never 0 here, so an empty entry never matches.
+    let key = [word(0), word(1), word(2)];
+    let slot = ((key[0] ^ key[1].rotate_left(21) ^ key[2].rotate_left(42))
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        >> 58) as usize;
     CACHE.with(|c| {
-        let i = NEXT.with(|n| {
-            let i = n.get();
-            n.set((i + 1) % 8);
-            i
-        });
-        let mut e = (name.len() as u8, [0u8; 23], t);
-        e.1[..name.len()].copy_from_slice(name);
-        c.borrow_mut()[i] = e;
-    });
-    t
+        let mut c = c.borrow_mut();
+        let e = &mut c[slot];
+        if e.0 == key {
+            return e.1;
+        }
+        let t = lookup_type(name);
+        *e = (key, t);
+        t
+    })
 }
 
 fn lookup_type(name: &[u8]) -> i32 {
@@ -237,6 +374,83 @@ mod tests {
             Err(HeaderError::NotARecord)
         );
         assert_eq!(parse_header(b"n", 2), Err(HeaderError::NotARecord));
+    }
+
+    fn header_like() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let piece = prop::sample::select(vec![
+            "type=",
+            "node=",
+            "msg=audit(",
+            "SYSCALL",
+            "UNKNOWN[1300]",
+            " ",
+            "  ",
+            "(",
+            ")",
+            ".",
+            ":",
+            "): ",
+            "0",
+            "9",
+            "12",
+            "999",
+            "1000",
+            "-",
+            "+",
+            "x",
+            "n",
+            "1795319127",
+            "18446744073709551615",
+            "99999999999999999999",
+            "123456789012345678",
+        ]);
+        prop::collection::vec(piece, 0..16).prop_map(|v| v.concat().into_bytes())
+    }
+
+    proptest::proptest! {
+        /// The fast path answers only where it agrees with the general reading.
+        #[test]
+        fn fast_path_agrees_with_general(
+            body in header_like(),
+            sec in 0u64..u64::MAX,
+            ms in 0u32..1200,
+            serial in proptest::prelude::any::<u64>(),
+            pad in 0usize..70,
+            eoe in proptest::prop_oneof![0i64..10, proptest::prelude::Just(i64::MAX - 5)],
+        ) {
+            let mut shaped = format!("type=SYSCALL{} msg=audit({sec}.{ms:03}:{serial}): a", "X".repeat(pad)).into_bytes();
+            for line in [&body[..], &shaped[..]] {
+                proptest::prop_assert_eq!(parse_header(line, eoe), parse_general(line, eoe));
+            }
+            shaped.extend_from_slice(&body);
+            let mut prefixed = b"type=A msg=audit(".to_vec();
+            prefixed.extend_from_slice(&body);
+            for line in [&shaped[..], &prefixed[..]] {
+                proptest::prop_assert_eq!(parse_header(line, eoe), parse_general(line, eoe));
+            }
+        }
+    }
+
+    #[test]
+    fn swar_digits_like_a_loop() {
+        for s in [
+            &b"12345678"[..],
+            b"1234567x",
+            b"0",
+            b"x1234567",
+            b"00000001",
+            b"99999999",
+            b"12:45678",
+            b"1\xff2345",
+            b"\xfa\xfa\xfa\xfa\xfa\xfa\xfa\xfa",
+        ] {
+            let mut w = [b'z'; 8];
+            w[..s.len()].copy_from_slice(s);
+            let n = w.iter().take_while(|b| b.is_ascii_digit()).count();
+            let v = w[..n].iter().fold(0u64, |v, &b| v * 10 + (b - b'0') as u64);
+            assert_eq!(swar_digits(&w), (n, v), "{s:?}");
+        }
     }
 
     #[test]
