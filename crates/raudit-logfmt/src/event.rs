@@ -11,6 +11,18 @@ pub struct EventId {
     pub serial: u64,
 }
 
+/// Cuts at the last newline (C's `strrchr(s, '\n')`); a line read from a file has
+/// it as its last byte, which is checked first.
+fn strip_last_newline(s: &[u8]) -> &[u8] {
+    match s.split_last() {
+        Some((b'\n', rest)) => rest,
+        _ => match memchr::memrchr(b'\n', s) {
+            Some(nl) => &s[..nl],
+            None => s,
+        },
+    }
+}
+
 /// Whether any record of an event carries an ENRICHED tail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LogFormat {
@@ -105,19 +117,13 @@ impl Event {
             Some(sep) => {
                 self.format = LogFormat::Enriched;
                 let tail = &line[sep + 1..];
-                let tail = match memchr::memrchr(b'\n', tail) {
-                    Some(nl) => &tail[..nl],
-                    None => tail,
-                };
+                let tail = strip_last_newline(tail);
                 self.buf.extend_from_slice(&line[..sep]);
                 self.buf.extend_from_slice(tail);
                 (sep as u32, Some(tail.len() as u32))
             }
             None => {
-                let msg = match memchr::memrchr(b'\n', line) {
-                    Some(nl) => &line[..nl],
-                    None => line,
-                };
+                let msg = strip_last_newline(line);
                 self.buf.extend_from_slice(msg);
                 (msg.len() as u32, None)
             }
