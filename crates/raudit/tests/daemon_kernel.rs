@@ -371,3 +371,75 @@ fn enriched_and_raw_match_auditd() {
     eprintln!("compared {compared} auditd records byte for byte (RAW and ENRICHED)");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// `raudit autrace` under a running `raudit daemon`: the trace reaches the daemon's
+/// log, the closing line names the search, and `raudit search -i -p PID` (and the real
+/// ausearch, when installed) find the traced process; no rule is left loaded.
+#[test]
+fn autrace_trace_is_logged_and_searchable() {
+    let Some(mut g) = guard("autrace_trace_is_logged_and_searchable") else {
+        return;
+    };
+    let d = tmpdir("autrace");
+    write_conf(&d, "");
+    start_raudit(&mut g, &d, &[]);
+    let log = d.join("log/audit.log");
+    assert!(wait_for(
+        || read(&log).contains("DAEMON_START"),
+        Duration::from_secs(5)
+    ));
+    let out = Command::new(env!("CARGO_BIN_EXE_raudit"))
+        .args(["autrace", "/bin/true"])
+        .output()
+        .expect("autrace");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "autrace: {text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pid: u32 = text
+        .split("ausearch -i -p ")
+        .nth(1)
+        .and_then(|s| {
+            s.trim_matches(|c: char| !c.is_ascii_digit())
+                .split(|c: char| !c.is_ascii_digit())
+                .next()
+        })
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no search hint in: {text}"));
+    let needle = format!(" pid={pid} ");
+    assert!(
+        wait_for(|| read(&log).contains(&needle), Duration::from_secs(2)),
+        "trace of {pid} not in the log"
+    );
+    let rules = Command::new("auditctl")
+        .arg("-l")
+        .output()
+        .expect("auditctl -l");
+    assert_eq!(String::from_utf8_lossy(&rules.stdout).trim(), "No rules");
+    let lp = log.to_str().unwrap();
+    let ps = pid.to_string();
+    let ours = Command::new(env!("CARGO_BIN_EXE_raudit"))
+        .args(["search", "-if", lp, "-i", "-p", &ps])
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .output()
+        .expect("search");
+    assert_eq!(ours.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&ours.stdout).contains("syscall=execve"));
+    if Path::new("/usr/sbin/ausearch").exists() {
+        let real = Command::new("/usr/sbin/ausearch")
+            .args(["-if", lp, "-i", "-p", &ps])
+            .env("TZ", "UTC")
+            .env("LC_ALL", "C")
+            .output()
+            .expect("ausearch");
+        assert_eq!(
+            ours.stdout, real.stdout,
+            "raudit search and ausearch differ on the trace"
+        );
+    }
+    drop(g);
+    let _ = std::fs::remove_dir_all(&d);
+}
