@@ -635,6 +635,12 @@ pub(super) fn tty_data(val: &[u8], out: &mut Vec<u8>) {
         return;
     };
     let data = &data[..(val.len() / 2).min(data.len())];
+    write_tty_bytes(data, out);
+}
+
+/// Decoded TTY bytes as auparse and aureport print them: named keys as `<name>`,
+/// other bytes in quoted runs with octal escapes, comma-separated.
+pub fn write_tty_bytes(data: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
     let mut in_run = false;
     let mut i = 0;

@@ -30,6 +30,7 @@ mod cnum;
 mod escape;
 mod sockaddr;
 
+pub use args::write_tty_bytes;
 pub use escape::{escape_into, Escape};
 
 use cnum::{strtoll, strtoul};

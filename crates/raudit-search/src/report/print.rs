@@ -712,55 +712,7 @@ fn tty_data(out: &mut Vec<u8>, val: &[u8]) {
         .chunks_exact(2)
         .map(|p| (nib(p[0]) << 4) | nib(p[1]))
         .collect();
-    let start = out.len();
-    let mut in_run = false;
-    let mut i = 0;
-    while i < data.len() {
-        let c = data[i];
-        let key = if c >= b' ' && !(0x7f..0xa0).contains(&c) {
-            None
-        } else {
-            raudit_tables::tty_key(&data[i..])
-        };
-        if let Some((len, name)) = key {
-            if in_run {
-                out.push(b'"');
-                in_run = false;
-            }
-            if out.len() > start {
-                out.push(b',');
-            }
-            out.push(b'<');
-            out.extend_from_slice(name.as_bytes());
-            out.push(b'>');
-            i += len;
-        } else {
-            if !in_run {
-                if out.len() > start {
-                    out.push(b',');
-                }
-                out.push(b'"');
-                in_run = true;
-            }
-            if !(0x20..=0x7e).contains(&c) {
-                out.extend_from_slice(&[
-                    b'\\',
-                    b'0' + (c >> 6),
-                    b'0' + ((c >> 3) & 7),
-                    b'0' + (c & 7),
-                ]);
-            } else {
-                if c == b'\\' || c == b'"' {
-                    out.push(b'\\');
-                }
-                out.push(c);
-            }
-            i += 1;
-        }
-    }
-    if in_run {
-        out.push(b'"');
-    }
+    raudit_logfmt::interpret::write_tty_bytes(&data, out);
 }
 
 fn config_event(m: Mask) -> bool {
