@@ -25,6 +25,7 @@ use crate::gaps::GapTracker;
 use crate::log::{msg, Level};
 use crate::names::SystemNames;
 use crate::queue::{Control, Inbox, Item};
+use crate::sink::{Record, Sink};
 use crate::source::{self, Mode, Reader, SourceCounters};
 use crate::writer::{LogWriter, SystemActions};
 
@@ -221,6 +222,8 @@ struct Daemon {
     rate: f64,
     reported_loss: (u64, u64, u32),
     kernel_lost_start: Option<u32>,
+    /// Consumers after the log writer (plugins, remote, JSON).
+    sinks: Vec<Box<dyn Sink>>,
 }
 
 fn read_proc(path: &str) -> Option<String> {
@@ -289,9 +292,11 @@ fn skipped(t: u16) -> bool {
 }
 
 impl Daemon {
-    /// Formats and writes one record (auditd's `distribute_event` → `handle_event`).
+    /// Formats one record, writes it to the log (never EOE) and hands it to
+    /// the sinks (auditd's `distribute_event` → `handle_event`, `dispatch_event`).
     fn emit(&mut self, rtype: u16, payload: Option<&[u8]>) {
-        if !self.writer.writing() {
+        let write = self.writer.writing() && rtype != AUDIT_EOE;
+        if !write && self.sinks.is_empty() {
             return;
         }
         let enriched = self.writer.cfg.log_format == LogFormat::Enriched;
@@ -307,7 +312,20 @@ impl Daemon {
             format::format_raw(rtype, payload, node, &mut line);
         }
         format::clamp_line(&mut line, 0);
-        self.writer.write_record(&line);
+        if write {
+            self.writer.write_record(&line);
+        }
+        if !self.sinks.is_empty() {
+            let rec = Record {
+                rtype,
+                raw: payload.unwrap_or_default(),
+                text: &line,
+                formatted: enriched || node.is_some(),
+            };
+            for s in &mut self.sinks {
+                s.record(&rec);
+            }
+        }
         self.line = line;
         if enriched && format::FLUSH_AFTER.contains(&rtype) {
             self.names.flush();
@@ -324,9 +342,8 @@ impl Daemon {
             self.last_record = Some((sec, ms));
         }
         if rtype == AUDIT_EOE {
-            // Kept for plugins; never written to the log (as auditd).
+            // For the sinks only: never written to the log (as auditd).
             self.eoe_seen += 1;
-            return;
         }
         let msg = has_message(rtype).then_some(payload);
         self.emit(rtype, msg);
@@ -482,6 +499,9 @@ impl Daemon {
                 && new.name.is_some()
                 && self.writer.cfg.name != new.name);
         self.writer.reconfigure(new);
+        for sink in &mut self.sinks {
+            sink.reload(&self.writer.cfg);
+        }
         if node_changed {
             self.node = resolve_node(&self.writer.cfg).ok().flatten();
         }
@@ -515,6 +535,9 @@ impl Daemon {
         let prio = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
         let _ = writeln!(s, "process priority = {prio}");
         self.writer.write_state(&mut s);
+        for sink in &self.sinks {
+            sink.state(&mut s);
+        }
         // raudit's own counters.
         let st = self.kernel_status();
         let q = self.inbox.stats();
@@ -579,8 +602,11 @@ impl Daemon {
         self.ctl.as_mut()?.get_status().ok()
     }
 
-    /// Once a second: rate, loss detection.
+    /// Each loop turn: the sinks' ticks; once a second: rate, loss detection.
     fn tick(&mut self) {
+        for sink in &mut self.sinks {
+            sink.tick();
+        }
         let el = self.last_tick.elapsed();
         if el < Duration::from_secs(1) {
             return;
@@ -1133,6 +1159,7 @@ pub fn main(args: &[OsString]) -> i32 {
         rate: 0.0,
         reported_loss: (0, 0, 0),
         kernel_lost_start: None,
+        sinks: Vec::new(),
     };
 
     // DAEMON_START.
@@ -1302,6 +1329,9 @@ pub fn main(args: &[OsString]) -> i32 {
     };
     d.daemon_event(AUDIT_DAEMON_END, &end);
     restore_kernel(&mut d, &restore);
+    for sink in &mut d.sinks {
+        sink.shutdown();
+    }
     d.writer.shutdown();
     cleanup_files(have_pid_file);
     exiting();

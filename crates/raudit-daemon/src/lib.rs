@@ -10,6 +10,8 @@
 //! - [`source`]: the kernel source (unicast registration or the read-only
 //!   multicast group), a reader thread that only drains the socket.
 //! - [`writer`]: the log file: rotation, flushing, permissions, disk-space actions.
+//! - [`sink`]: every other consumer of the record stream (plugins, remote, JSON),
+//!   each with its own queue; EOE reaches them though it never reaches the log.
 //! - [`daemon`]: the daemon's life: options, signals, pid and state files.
 
 pub mod config;
@@ -19,5 +21,6 @@ pub mod gaps;
 pub mod log;
 pub mod names;
 pub mod queue;
+pub mod sink;
 pub mod source;
 pub mod writer;

@@ -12,101 +12,14 @@
 //! offline: every record auditd wrote (ENRICHED) is re-formatted by raudit
 //! from its raw part and must come out byte-identical.
 
-use std::fs::File;
-use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use raudit_netlink::AuditSocket;
 
-struct KernelGuard {
-    _lock: File,
-    saved: raudit_wire::AuditStatus,
-    children: Vec<Child>,
-}
-
-impl Drop for KernelGuard {
-    fn drop(&mut self) {
-        for c in &mut self.children {
-            let _ = nix_kill(c.id() as i32, libc::SIGTERM);
-            let deadline = Instant::now() + Duration::from_secs(3);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = c.try_wait() {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-        let _ = Command::new("auditctl")
-            .arg("-D")
-            .stdout(Stdio::null())
-            .status();
-        if let Ok(mut s) = AuditSocket::open() {
-            if let Ok(now) = s.get_status() {
-                if now.pid != 0 && now.pid == std::process::id() {
-                    let _ = s.set_pid(0);
-                }
-                let st = &self.saved;
-                if now.enabled != st.enabled && st.enabled < 2 {
-                    let _ = s.set_enabled(st.enabled);
-                }
-                if now.backlog_limit != st.backlog_limit {
-                    let _ = s.set_backlog_limit(st.backlog_limit);
-                }
-                if let Some(b) = st.backlog_wait_time {
-                    if now.backlog_wait_time != Some(b) {
-                        let _ = s.set_backlog_wait_time(b);
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn nix_kill(pid: i32, sig: i32) -> i32 {
-    // SAFETY: plain kill(2).
-    unsafe { libc::kill(pid, sig) }
-}
-
-/// Takes the lock and checks the kernel can be used; None (with a loud
-/// message) when the test must skip.
-fn guard(test: &str) -> Option<KernelGuard> {
-    // SAFETY: geteuid never fails.
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("SKIP {test}: needs root");
-        return None;
-    }
-    let f = File::options()
-        .create(true)
-        .append(true)
-        .open("/tmp/raudit-kernel.lock")
-        .expect("lock file");
-    // SAFETY: flock on a valid descriptor.
-    assert_eq!(unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) }, 0);
-    let mut s = AuditSocket::open().expect("audit socket");
-    let saved = s.get_status().expect("status");
-    if saved.pid != 0 {
-        let comm = std::fs::read_to_string(format!("/proc/{}/comm", saved.pid)).unwrap_or_default();
-        eprintln!(
-            "SKIP {test}: the audit pid is held by pid {} ({})",
-            saved.pid,
-            comm.trim()
-        );
-        return None;
-    }
-    if saved.enabled == 2 {
-        eprintln!("SKIP {test}: audit configuration is immutable");
-        return None;
-    }
-    Some(KernelGuard {
-        _lock: f,
-        saved,
-        children: Vec::new(),
-    })
-}
+mod common;
+use common::kernel::{guard, nix_kill, wait_for, KernelGuard};
 
 fn tmpdir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("raudit-dk-{tag}-{}", std::process::id()));
@@ -125,17 +38,6 @@ fn write_conf(d: &Path, extra: &str) {
         ),
     )
     .unwrap();
-}
-
-fn wait_for(mut f: impl FnMut() -> bool, limit: Duration) -> bool {
-    let t = Instant::now();
-    while t.elapsed() < limit {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    f()
 }
 
 fn read(p: &Path) -> String {

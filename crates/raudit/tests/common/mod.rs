@@ -2,4 +2,5 @@
 #![allow(dead_code)]
 
 pub mod digest;
+pub mod kernel;
 pub mod tools;
