@@ -5,6 +5,7 @@
 //! without `unsafe`, and decoding never panics on malformed input.
 #![forbid(unsafe_code)]
 
+pub mod audisp;
 pub mod consts;
 pub mod nlmsg;
 pub mod rule;
