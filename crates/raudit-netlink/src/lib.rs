@@ -687,7 +687,30 @@ impl AuditSocket {
 
     /// Join the read-only log multicast group (`AUDIT_NLGRP_READLOG`; needs
     /// `CAP_AUDIT_READ`).
+    ///
+    /// The socket is bound first (the kernel picks its port id): an unbound
+    /// netlink socket has port id 0, and the kernel's broadcast skips every
+    /// member whose port id equals the sender's — the kernel's own, 0 — so
+    /// an unbound member never receives a record.
     pub fn join_readlog(&self) -> Result<()> {
+        // SAFETY: sockaddr_nl is plain data; zeroed is a valid value.
+        let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
+        addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
+        // SAFETY: addr is valid for the length passed.
+        let rc = unsafe {
+            libc::bind(
+                self.fd.as_raw_fd(),
+                (&addr as *const libc::sockaddr_nl).cast(),
+                std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
+            )
+        };
+        // EINVAL: already bound (fine, it has a port id).
+        if rc < 0 && last_errno() != libc::EINVAL {
+            return Err(NetlinkError::Io {
+                op: "binding the audit socket",
+                errno: last_errno(),
+            });
+        }
         self.setsockopt_int(
             libc::SOL_NETLINK,
             libc::NETLINK_ADD_MEMBERSHIP,
