@@ -272,6 +272,12 @@ pub struct Config {
     pub plugin_dir: String,
     /// `end_of_event_timeout` in seconds
     pub end_of_event_timeout: u64,
+    /// `raudit_canary_interval` (raudit only): seconds between end-to-end
+    /// canary markers; 0 (the default) turns the canary off.
+    pub canary_interval: u32,
+    /// `raudit_canary_timeout` (raudit only): seconds a marker may take to
+    /// come back before the alarm is raised (default 5, at least 1).
+    pub canary_timeout: u32,
 }
 
 impl Default for Config {
@@ -321,6 +327,8 @@ impl Default for Config {
             max_restarts: 10,
             plugin_dir: "/etc/audit/plugins.d".into(),
             end_of_event_timeout: 2,
+            canary_interval: 0,
+            canary_timeout: 5,
         }
     }
 }
@@ -1056,6 +1064,14 @@ impl Parser<'_> {
                 self.debug("eoe_timeout_parser", v);
                 self.c.end_of_event_timeout = self.number(v, line)?;
             }
+            "raudit_canary_interval" => {
+                self.debug("raudit_canary_interval_parser", v);
+                self.c.canary_interval = self.number_max(v, line, INT_MAX)? as u32;
+            }
+            "raudit_canary_timeout" => {
+                self.debug("raudit_canary_timeout_parser", v);
+                self.c.canary_timeout = self.number_range(v, line, INT_MAX)? as u32;
+            }
             _ => {}
         }
         Ok(())
@@ -1225,6 +1241,9 @@ const KEYWORDS: &[(&str, u8)] = &[
     ("max_restarts", 0),
     ("plugin_dir", 0),
     ("end_of_event_timeout", 0),
+    // raudit's own keywords (auditd 3.0.9 rejects them as unknown).
+    ("raudit_canary_interval", 0),
+    ("raudit_canary_timeout", 0),
 ];
 
 /// A line (number, text) or the number of a line too long.

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use raudit_netlink::AuditSocket;
 
+use crate::canary::{self, Canary};
 use crate::config::{self, Config, LogFormat, NameFormat, SystemEnv};
 use crate::format;
 use crate::gaps::GapTracker;
@@ -48,6 +49,7 @@ const AUDIT_DAEMON_ROTATE: u16 = 1205;
 const AUDIT_DAEMON_RESUME: u16 = 1206;
 const AUDIT_DAEMON_ERR: u16 = 1209;
 const AUDIT_EOE: u16 = 1320;
+const AUDIT_USER: u16 = 1005;
 
 /// `-s`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +226,13 @@ struct Daemon {
     kernel_lost_start: Option<u32>,
     /// Consumers after the log writer (plugins, remote, JSON).
     sinks: Vec<Box<dyn Sink>>,
+    /// The end-to-end canary (`raudit_canary_interval`).
+    canary: Option<Canary>,
+    /// Events seen (changes of serial) and their rate.
+    events: u64,
+    last_serial: u64,
+    last_tick_events: u64,
+    event_rate: f64,
 }
 
 fn read_proc(path: &str) -> Option<String> {
@@ -340,13 +349,21 @@ impl Daemon {
         if let Some((sec, ms, serial)) = stamp(payload) {
             self.gaps.observe(serial);
             self.last_record = Some((sec, ms));
+            if serial != self.last_serial {
+                self.last_serial = serial;
+                self.events += 1;
+            }
         }
         if rtype == AUDIT_EOE {
             // For the sinks only: never written to the log (as auditd).
             self.eoe_seen += 1;
         }
         let msg = has_message(rtype).then_some(payload);
+        let written = self.writer.writing();
         self.emit(rtype, msg);
+        if rtype == AUDIT_USER && self.canary.is_some() {
+            self.canary_back(payload, written);
+        }
     }
 
     /// auditd's `send_audit_event`: one of the daemon's own records.
@@ -499,6 +516,7 @@ impl Daemon {
                 && new.name.is_some()
                 && self.writer.cfg.name != new.name);
         self.writer.reconfigure(new);
+        self.canary_reconfigure();
         for sink in &mut self.sinks {
             sink.reload(&self.writer.cfg);
         }
@@ -519,6 +537,82 @@ impl Daemon {
         self.writer.flush_pending();
     }
 
+    /// Starts, retimes or stops the canary after the configuration changed.
+    fn canary_reconfigure(&mut self) {
+        let (every, within) = (
+            self.writer.cfg.canary_interval,
+            self.writer.cfg.canary_timeout.max(1),
+        );
+        let (every, within) = (
+            Duration::from_secs(every.into()),
+            Duration::from_secs(within.into()),
+        );
+        match (&mut self.canary, every.is_zero()) {
+            (_, true) => self.canary = None,
+            (Some(c), false) => c.retime(every, within, Instant::now()),
+            (None, false) => {
+                let tag = std::process::id().to_string();
+                self.canary = Some(Canary::new(every, within, &tag, Instant::now()));
+            }
+        }
+    }
+
+    /// Sends a due marker through the kernel; reports overdue ones.
+    fn canary_tick(&mut self) {
+        let Some(c) = self.canary.as_mut() else {
+            return;
+        };
+        let now = Instant::now();
+        if let Some(text) = c.due(now) {
+            let sent = self
+                .ctl
+                .as_mut()
+                .map(|s| s.send_user_message(AUDIT_USER, text.as_bytes()));
+            if !matches!(sent, Some(Ok(()))) {
+                c.send_failed();
+                let why = match sent {
+                    Some(Err(e)) => e.to_string(),
+                    _ => "no control socket".into(),
+                };
+                msg(
+                    Level::Warning,
+                    &format!("Audit canary marker could not be sent ({why})"),
+                );
+            }
+        }
+        let timeout = c.timeout().as_secs();
+        for ev in c.check(now) {
+            if let canary::Event::Missing { seq, raised } = ev {
+                msg(
+                    Level::Alert,
+                    &format!(
+                        "Audit canary marker {seq} did not come back within {timeout} s: audit records may not be reaching the log"
+                    ),
+                );
+                if raised {
+                    self.daemon_event(
+                        AUDIT_DAEMON_ERR,
+                        &format!("op=canary-alarm seq={seq} timeout={timeout} res=failed"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// An AUDIT_USER record went through the pipeline: maybe our marker.
+    fn canary_back(&mut self, payload: &[u8], written: bool) {
+        let Some(c) = self.canary.as_mut() else {
+            return;
+        };
+        if let Some(canary::Event::Recovered { seq }) = c.observe(payload, written, Instant::now())
+        {
+            msg(
+                Level::Notice,
+                &format!("Audit canary marker {seq} came back: canary alarm cleared"),
+            );
+        }
+    }
+
     fn writer_background(&self) -> bool {
         !self.opts.foreground
     }
@@ -537,6 +631,9 @@ impl Daemon {
         self.writer.write_state(&mut s);
         for sink in &self.sinks {
             sink.state(&mut s);
+        }
+        if let Some(c) = &self.canary {
+            c.state(&mut s);
         }
         // raudit's own counters.
         let st = self.kernel_status();
@@ -573,6 +670,8 @@ impl Daemon {
         let _ = writeln!(s, "records written = {}", w.records_written);
         let _ = writeln!(s, "end of event records = {}", self.eoe_seen);
         let _ = writeln!(s, "records per second = {:.1}", self.rate);
+        let _ = writeln!(s, "events received = {}", self.events);
+        let _ = writeln!(s, "events per second = {:.1}", self.event_rate);
         let _ = writeln!(
             s,
             "queue depth = {} batches, {} records, {} bytes",
@@ -602,10 +701,14 @@ impl Daemon {
         self.ctl.as_mut()?.get_status().ok()
     }
 
-    /// Each loop turn: the sinks' ticks; once a second: rate, loss detection.
+    /// Each loop turn: the sinks' ticks, the canary; once a second: rates,
+    /// loss detection.
     fn tick(&mut self) {
         for sink in &mut self.sinks {
             sink.tick();
+        }
+        if self.canary.is_some() {
+            self.canary_tick();
         }
         let el = self.last_tick.elapsed();
         if el < Duration::from_secs(1) {
@@ -613,6 +716,8 @@ impl Daemon {
         }
         let recs = self.counters.records.load(Ordering::Relaxed);
         self.rate = (recs - self.last_tick_records) as f64 / el.as_secs_f64();
+        self.event_rate = (self.events - self.last_tick_events) as f64 / el.as_secs_f64();
+        self.last_tick_events = self.events;
         if recs == self.last_tick_records {
             // Quiet: everything older is settled.
             self.gaps.settle_all();
@@ -1160,6 +1265,11 @@ pub fn main(args: &[OsString]) -> i32 {
         reported_loss: (0, 0, 0),
         kernel_lost_start: None,
         sinks: Vec::new(),
+        canary: None,
+        events: 0,
+        last_serial: 0,
+        last_tick_events: 0,
+        event_rate: 0.0,
     };
 
     // DAEMON_START.
@@ -1275,6 +1385,7 @@ pub fn main(args: &[OsString]) -> i32 {
         }
     };
     spawn_signal_thread(inbox.clone());
+    d.canary_reconfigure();
     tell_parent(&mut parent, true);
     msg(
         Level::Notice,

@@ -3,6 +3,7 @@
 //! The pipeline is source → handling → sinks, each stage with its own queue,
 //! back-pressure policy and counters:
 //!
+//! - [`canary`]: the end-to-end canary (raudit only; pure).
 //! - [`config`]: `auditd.conf` with every option, default and message (pure).
 //! - [`format`]: RAW and ENRICHED record formatting, byte-identical to auditd (pure).
 //! - [`gaps`]: kernel serial-number gap tracking (pure).
@@ -14,6 +15,7 @@
 //!   each with its own queue; EOE reaches them though it never reaches the log.
 //! - [`daemon`]: the daemon's life: options, signals, pid and state files.
 
+pub mod canary;
 pub mod config;
 pub mod daemon;
 pub mod format;

@@ -11,74 +11,15 @@
 //! the same records from the read-only log group, logs compared byte for
 //! byte (RAW and ENRICHED, DAEMON_* records aside).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 use raudit_netlink::AuditSocket;
 
 mod common;
+use common::daemon::{auditctl, read, start_raudit, tmpdir, write_conf};
 use common::kernel::{guard, nix_kill, wait_for, KernelGuard};
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("raudit-dk-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(d.join("log")).unwrap();
-    std::fs::create_dir_all(d.join("conf")).unwrap();
-    d
-}
-
-fn write_conf(d: &Path, extra: &str) {
-    std::fs::write(
-        d.join("conf/auditd.conf"),
-        format!(
-            "log_file = {}/log/audit.log\nspace_left = 75\nadmin_space_left = 50\n{extra}",
-            d.display()
-        ),
-    )
-    .unwrap();
-}
-
-fn read(p: &Path) -> String {
-    String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned()
-}
-
-fn start_raudit(g: &mut KernelGuard, d: &Path, extra: &[&str]) -> i32 {
-    let pidf = d.join("pid");
-    let child = Command::new(env!("CARGO_BIN_EXE_raudit"))
-        .args(["daemon", "-n", "-c"])
-        .arg(d.join("conf"))
-        .arg("--pid-file")
-        .arg(&pidf)
-        .arg("--state-file")
-        .arg(d.join("state"))
-        .args(extra)
-        .env("RAUDIT_DAEMON_STDERR", "1")
-        .env("RAUDIT_DAEMON_INIT", "/bin/false")
-        .env("TZ", "UTC")
-        .env("LC_ALL", "C")
-        .spawn()
-        .expect("spawn raudit daemon");
-    g.children.push(child);
-    assert!(
-        wait_for(|| pidf.exists(), Duration::from_secs(5)),
-        "no pid file"
-    );
-    std::fs::read_to_string(&pidf)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
-}
-
-fn auditctl(args: &[&str]) {
-    let st = Command::new("auditctl")
-        .args(args)
-        .stdout(Stdio::null())
-        .status()
-        .expect("auditctl");
-    assert!(st.success(), "auditctl {args:?}");
-}
 
 #[test]
 fn daemon_logs_rotates_and_stops() {

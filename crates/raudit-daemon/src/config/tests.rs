@@ -679,3 +679,20 @@ fn dirname_like_c() {
     assert_eq!(c_dirname("/a"), "/");
     assert_eq!(c_dirname("//a//b"), "//a");
 }
+
+#[test]
+fn raudit_canary_keywords() {
+    // Off by default; a file without the keywords parses as before.
+    let c = ok("");
+    assert_eq!((c.canary_interval, c.canary_timeout), (0, 5));
+    let c = ok("raudit_canary_interval = 60\nraudit_canary_timeout = 10\n");
+    assert_eq!((c.canary_interval, c.canary_timeout), (60, 10));
+    assert_eq!(
+        last_err("raudit_canary_interval = 1m\n"),
+        "Value 1m should only be numbers - line 3"
+    );
+    assert_eq!(
+        last_err("raudit_canary_timeout = 0\n"),
+        "Error - converted number (0) is too small - line 3"
+    );
+}
