@@ -20,6 +20,7 @@ pub mod config;
 pub mod daemon;
 pub mod format;
 pub mod gaps;
+pub mod json;
 pub mod log;
 pub mod names;
 pub mod queue;

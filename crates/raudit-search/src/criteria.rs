@@ -18,6 +18,8 @@ pub enum ReportFormat {
     Csv,
     /// One English sentence per event.
     Text,
+    /// One JSON object per event (raudit's own; see `raudit-json`).
+    Json,
 }
 
 /// `-sv` / the success state extracted from an event.

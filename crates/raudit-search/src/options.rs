@@ -219,7 +219,7 @@ pub const USAGE: &str = "usage: ausearch [options]
 \t--extra-obj2\t\t\tadd columns of information about a second object
 \t--extra-time\t\t\tadd columns of information about broken down time
 \t-f,--file  <File name>\t\tsearch based on file name
-\t--format [raw|default|interpret|csv|text] results format options
+\t--format [raw|default|interpret|csv|text|json] results format options
 \t-ga,--gid-all <all Group id>\tsearch based on All group ids
 \t-ge,--gid-effective <effective Group id>  search based on Effective
 \t\t\t\t\tgroup id
@@ -600,6 +600,7 @@ pub fn parse(
                     b"default" => ReportFormat::Default,
                     b"csv" => ReportFormat::Csv,
                     b"text" => ReportFormat::Text,
+                    b"json" => ReportFormat::Json,
                     _ if a.starts_with(b"interp") => ReportFormat::Interpret,
                     _ => {
                         let _ = writeln!(err, "Unknown option ({})", lossy(a));

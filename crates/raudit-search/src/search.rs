@@ -44,6 +44,8 @@ struct Run<'a> {
     chk: Option<Checkpoint>,
     /// A checkpoint inconsistency stopped the run.
     chk_error: bool,
+    /// The JSON pipeline (`--format json`).
+    json: Option<raudit_json::Pipeline>,
 }
 
 impl Run<'_> {
@@ -149,6 +151,11 @@ impl Run<'_> {
             ),
             ReportFormat::Csv => self.formatter.csv(ev, &mut self.out, self.stderr),
             ReportFormat::Text => self.formatter.text(ev, &mut self.out),
+            ReportFormat::Json => {
+                if let Some(j) = &mut self.json {
+                    j.event(ev, None, &mut self.out);
+                }
+            }
         }
     }
 
@@ -285,10 +292,60 @@ fn stdin_is_fifo() -> bool {
 
 /// Runs ausearch with `args` (without the program name). Returns the exit code.
 pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    run(args, None, stdout, stderr)
+}
+
+/// What `raudit json` adds to a search.
+pub struct JsonRun {
+    /// Input files in order (`-`: stdin); empty: as ausearch chooses.
+    pub files: Vec<Vec<u8>>,
+    /// JSON settings (ancestry, labels, filters).
+    pub settings: raudit_json::Settings,
+    /// User and group names (None: the system's).
+    pub names: Option<Box<dyn raudit_logfmt::interpret::NameDb + Send>>,
+}
+
+/// `raudit json`: a search with `args` (search options) in JSON format over `j.files`.
+/// No match is not an error here.
+pub fn json_main(
+    args: &[Vec<u8>],
+    j: JsonRun,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> i32 {
+    let mut a = args.to_vec();
+    a.push(b"--format".to_vec());
+    a.push(b"json".to_vec());
+    run(&a, Some(j), stdout, stderr)
+}
+
+fn run(
+    args: &[Vec<u8>],
+    json: Option<JsonRun>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> i32 {
     crate::ctime::init_locale();
     let opts = match options::parse(args, &SystemClock, stdout, stderr) {
         Ok(o) => o,
         Err(options::Exit(code)) => return code,
+    };
+    let json_cmd = json.is_some();
+    let (files, pipeline) = match (json, opts.crit.format) {
+        (Some(j), _) => {
+            let names = j
+                .names
+                .unwrap_or_else(|| Box::new(crate::names::SystemNames::default()));
+            (j.files, Some(raudit_json::Pipeline::new(names, j.settings)))
+        }
+        (None, ReportFormat::Json) => (
+            Vec::new(),
+            Some(raudit_json::Pipeline::new(
+                Box::new(crate::names::SystemNames::default()),
+                raudit_json::Settings::default(),
+            )),
+        ),
+        _ => (Vec::new(), None),
     };
     let conf_path =
         std::env::var("RAUDIT_AUDITD_CONF").unwrap_or_else(|_| config::DEFAULT_CONFIG.to_string());
@@ -336,9 +393,25 @@ pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         files_left: 0,
         chk,
         chk_error: false,
+        json: pipeline,
     };
     let mut from_stdin = false;
-    let mut rc = if let Some(input) = &opts.input {
+    let mut rc = if !files.is_empty() {
+        let mut rc = 0;
+        for (i, f) in files.iter().enumerate() {
+            run.files_left = files.len() - 1 - i;
+            if f == b"-" {
+                run.read(std::io::stdin().lock());
+            } else {
+                rc = rc.max(run.file(f));
+            }
+        }
+        if !run.stop {
+            run.asm.terminate_all();
+            run.drain();
+        }
+        rc
+    } else if let Some(input) = &opts.input {
         match std::fs::metadata(std::ffi::OsStr::from_bytes(input)) {
             Err(e) => {
                 let _ = writeln!(run.stderr, "stat: {}", crate::strerror(&e));
@@ -392,6 +465,9 @@ pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
     }
     if rc != 0 {
         return rc;
+    }
+    if json_cmd {
+        return 0;
     }
     if !run.found {
         if opts.crit.format != ReportFormat::Raw {

@@ -57,6 +57,12 @@ const TOOLS: &[Tool] = &[
         run: cmd::rules::main,
     },
     Tool {
+        sub: "json",
+        alias: None,
+        about: "audit events as JSON lines (files, stdin, or as an audisp plugin)",
+        run: cmd::json::main,
+    },
+    Tool {
         sub: "explain",
         alias: None,
         about: "interpret an audit record and say what it means",

@@ -9,6 +9,7 @@ pub mod autrace;
 pub mod ctl;
 pub mod daemon;
 pub mod explain;
+pub mod json;
 pub mod report;
 pub mod rules;
 pub mod search;
