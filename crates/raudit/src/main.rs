@@ -87,6 +87,18 @@ const TOOLS: &[Tool] = &[
         run: cmd::aulastlog::main,
     },
     Tool {
+        sub: "sql",
+        alias: None,
+        about: "query audit logs with SQL (osquery's event tables)",
+        run: cmd::sql::main,
+    },
+    Tool {
+        sub: "index",
+        alias: None,
+        about: "build or update the SQL index of audit logs",
+        run: cmd::sql::index_main,
+    },
+    Tool {
         sub: "autrace",
         alias: Some("autrace"),
         about: "trace a program's system calls with audit rules (autrace)",

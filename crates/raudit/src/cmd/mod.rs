@@ -13,3 +13,4 @@ pub mod json;
 pub mod report;
 pub mod rules;
 pub mod search;
+pub mod sql;
