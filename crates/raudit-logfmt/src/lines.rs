@@ -33,7 +33,32 @@ impl Splitter {
 
     /// Feeds a chunk; calls `f` with every complete piece (newline included when the
     /// piece ends a line). `f` returns false to stop early (the rest is dropped).
-    pub fn feed(&mut self, mut data: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> bool {
+    pub fn feed(&mut self, data: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> bool {
+        self.feed_impl(data, &mut |p, _| f(p))
+    }
+
+    /// Like [`Splitter::feed`], and also gives each piece's length in the input: the
+    /// bytes it consumed, including what follows a NUL and the newline. Summing them
+    /// gives the offset of the next piece (for callers that remember positions).
+    pub fn feed_with_len(&mut self, data: &[u8], f: &mut dyn FnMut(&[u8], usize) -> bool) -> bool {
+        self.feed_impl(data, f)
+    }
+
+    /// Like [`Splitter::finish`], with the piece's length in the input.
+    pub fn finish_with_len(&mut self, f: &mut dyn FnMut(&[u8], usize) -> bool) -> bool {
+        if self.carry.is_empty() {
+            return true;
+        }
+        let piece = std::mem::take(&mut self.carry);
+        f(cstr(&piece), piece.len())
+    }
+
+    #[inline(always)]
+    fn feed_impl<F: FnMut(&[u8], usize) -> bool + ?Sized>(
+        &mut self,
+        mut data: &[u8],
+        f: &mut F,
+    ) -> bool {
         if !self.carry.is_empty() {
             let room = PIECE - self.carry.len();
             let window = &data[..data.len().min(room)];
@@ -52,7 +77,7 @@ impl Splitter {
                 }
             }
             let piece = std::mem::take(&mut self.carry);
-            let go = f(cstr(&piece));
+            let go = f(cstr(&piece), piece.len());
             self.carry = piece;
             self.carry.clear();
             if !go {
@@ -79,7 +104,7 @@ impl Splitter {
                     return true;
                 }
             };
-            if !f(&data[..strlen]) {
+            if !f(&data[..strlen], end) {
                 return false;
             }
             data = &data[end..];
@@ -114,6 +139,24 @@ mod tests {
             true
         });
         out
+    }
+
+    #[test]
+    fn lengths_count_every_byte() {
+        let text: &[u8] = b"ab\0cd\nx\n\nlong";
+        let mut s = Splitter::new();
+        let mut total = 0;
+        for c in text.chunks(3) {
+            s.feed_with_len(c, &mut |_, n| {
+                total += n;
+                true
+            });
+        }
+        s.finish_with_len(&mut |_, n| {
+            total += n;
+            true
+        });
+        assert_eq!(total, text.len());
     }
 
     #[test]

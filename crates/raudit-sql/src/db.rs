@@ -58,7 +58,9 @@ const STATE_SQL: &str = "
 CREATE TABLE IF NOT EXISTS raw_events (event_id INTEGER PRIMARY KEY, text TEXT);
 CREATE TABLE IF NOT EXISTS raudit_files (
     id INTEGER PRIMARY KEY, path TEXT, dev INTEGER, ino INTEGER,
-    head_len INTEGER, head_hash INTEGER, indexed_to INTEGER);
+    head_len INTEGER, head_hash INTEGER, indexed_to INTEGER, pending_from INTEGER);
+CREATE TABLE IF NOT EXISTS raudit_pending (sec INTEGER, milli INTEGER, serial INTEGER, node BLOB);
+CREATE TABLE IF NOT EXISTS raudit_state (key TEXT PRIMARY KEY, value INTEGER);
 CREATE INDEX IF NOT EXISTS raudit_files_head ON raudit_files (head_hash, head_len);
 ";
 
@@ -251,11 +253,47 @@ fn head_of(f: &mut File) -> std::io::Result<Option<(i64, i64)>> {
     Ok(memchr::memchr(b'\n', &buf[..n]).map(|i| ((i + 1) as i64, fnv(&buf[..=i]))))
 }
 
+/// Tables whose rows are appended per event, in the order rows are inserted; rows
+/// of events still open at the end of an incremental run are their tail.
+const APPENDED: &[&str] = &[
+    "events",
+    "process_events",
+    "socket_events",
+    "user_events",
+    "process_file_events",
+    "raw_events",
+];
+
+/// Per-run state of one file.
+struct FileRun {
+    state_id: Option<i64>,
+    path: PathBuf,
+    dev: u64,
+    ino: u64,
+    head: (i64, i64),
+    indexed_to: u64,
+    /// (second, offset) of lines raising the file's highest second.
+    maxes_from: Option<Vec<(i64, u64)>>,
+}
+
+fn opt_row<T>(r: rusqlite::Result<T>) -> rusqlite::Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Builds or updates the store from log files (oldest first; events may span files).
 ///
-/// `incremental`: each file is read from where the last run stopped, only up to its
-/// last newline, and the positions are remembered (`raudit index`). Otherwise every
-/// file is read whole (`raudit sql --input`, into a fresh store).
+/// `incremental` (`raudit index`): each file is read from where the last run
+/// stopped, only up to its last newline, and the positions are remembered. Events
+/// still open when the input ends (no record `eoe_timeout` seconds newer yet) are
+/// stored but marked provisional: the next run deletes their rows and reads their
+/// lines again (only theirs: lines of finished events are skipped by identity), so
+/// an event whose records straddle two runs, or a rotation, ends up whole and once.
+///
+/// Otherwise (`raudit sql --input`, into a fresh store) every file is read whole.
 pub fn index_files(
     conn: &Connection,
     files: &[PathBuf],
@@ -265,9 +303,37 @@ pub fn index_files(
     conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA journal_mode = TRUNCATE;")?;
     let tx = conn.unchecked_transaction()?;
     let mut stats = Stats::default();
+    let mut feeder = Feeder::new(eoe_timeout);
+    if incremental {
+        // rows of the events left open last time go; their lines are read again
+        let mut pending = std::collections::HashSet::new();
+        {
+            let mut st = conn.prepare("SELECT sec, milli, serial, node FROM raudit_pending")?;
+            let mut q = st.query([])?;
+            while let Some(r) = q.next()? {
+                pending.insert((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)? as u32,
+                    r.get::<_, i64>(2)? as u64,
+                    r.get::<_, Vec<u8>>(3)?,
+                ));
+            }
+        }
+        for t in APPENDED {
+            let keep: Option<i64> = opt_row(conn.query_row(
+                "SELECT value FROM raudit_state WHERE key = ?1",
+                [t],
+                |r| r.get(0),
+            ))?;
+            if let Some(k) = keep {
+                conn.execute(&format!("DELETE FROM {t} WHERE rowid > ?1"), [k])?;
+            }
+        }
+        feeder.set_pending(pending);
+    }
+    let mut runs: Vec<FileRun> = Vec::new();
     {
         let mut w = Writer::new(conn)?;
-        let mut feeder = Feeder::new(eoe_timeout);
         let mut err: Option<Error> = None;
         let mut buf = vec![0u8; READ_CHUNK];
         for path in files {
@@ -278,36 +344,38 @@ pub fn index_files(
             let mut f = File::open(path).map_err(io)?;
             let meta = f.metadata().map_err(io)?;
             stats.files += 1;
-            let mut start = 0u64;
-            let mut state_id: Option<i64> = None;
-            let mut head = None;
+            let (mut start, mut filter_below) = (0u64, 0u64);
+            let mut run = FileRun {
+                state_id: None,
+                path: path.clone(),
+                dev: meta.dev(),
+                ino: meta.ino(),
+                head: (0, 0),
+                indexed_to: 0,
+                maxes_from: None,
+            };
             if incremental {
-                head = head_of(&mut f).map_err(io)?;
-                let Some((hl, hh)) = head else {
+                let Some((hl, hh)) = head_of(&mut f).map_err(io)? else {
                     continue; // no complete line yet
                 };
-                let found: Option<(i64, i64)> = conn
-                    .query_row(
-                        "SELECT id, indexed_to FROM raudit_files WHERE head_hash = ?1 AND head_len = ?2",
-                        (hh, hl),
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .map(Some)
-                    .or_else(|e| match e {
-                        rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                        e => Err(e),
-                    })?;
-                if let Some((id, to)) = found {
-                    state_id = Some(id);
+                run.head = (hl, hh);
+                let found: Option<(i64, i64, Option<i64>)> = opt_row(conn.query_row(
+                    "SELECT id, indexed_to, pending_from FROM raudit_files \
+                     WHERE head_hash = ?1 AND head_len = ?2",
+                    (hh, hl),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                ))?;
+                if let Some((id, to, pending_from)) = found {
+                    run.state_id = Some(id);
                     // a file shorter than what was indexed was rewritten: start over
-                    start = if (to as u64) <= meta.len() {
-                        to as u64
-                    } else {
-                        0
-                    };
+                    if (to as u64) <= meta.len() {
+                        filter_below = to as u64;
+                        start = pending_from.map_or(filter_below, |p| (p as u64).min(filter_below));
+                    }
                 }
                 f.seek(SeekFrom::Start(start)).map_err(io)?;
             }
+            feeder.start_file(start, filter_below);
             let mut pos = start;
             let mut last_nl = start; // offset just past the last newline seen
             loop {
@@ -322,7 +390,9 @@ pub fn index_files(
                     last_nl = pos + i as u64 + 1;
                 }
                 pos += n as u64;
-                stats.bytes += n as u64;
+                if pos > filter_below {
+                    stats.bytes += pos - filter_below.max(pos - n as u64);
+                }
                 feeder.feed(chunk, &mut |ev| {
                     if err.is_none() {
                         if let Err(e) = w.event(ev) {
@@ -337,27 +407,10 @@ pub fn index_files(
             if incremental {
                 // the partial last line is read again next time
                 feeder.drop_partial();
-                stats.bytes -= pos - last_nl;
-                let (hl, hh) = head.unwrap_or_default();
-                let path_s = path.to_string_lossy();
-                match state_id {
-                    Some(id) => conn.execute(
-                        "UPDATE raudit_files SET path=?1, dev=?2, ino=?3, indexed_to=?4 WHERE id=?5",
-                        (&*path_s, meta.dev() as i64, meta.ino() as i64, last_nl as i64, id),
-                    )?,
-                    None => conn.execute(
-                        "INSERT INTO raudit_files (path, dev, ino, head_len, head_hash, indexed_to) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        (
-                            &*path_s,
-                            meta.dev() as i64,
-                            meta.ino() as i64,
-                            hl,
-                            hh,
-                            last_nl as i64,
-                        ),
-                    )?,
-                };
+                stats.bytes = stats.bytes.saturating_sub(pos - last_nl);
+                run.indexed_to = last_nl.max(filter_below);
+                run.maxes_from = Some(feeder.take_marks());
+                runs.push(run);
             } else {
                 feeder.end_file(&mut |ev| {
                     if err.is_none() {
@@ -371,7 +424,25 @@ pub fn index_files(
                 return Err(e);
             }
         }
+        // events still open: stored now, provisional when incremental
+        let mut open: Vec<crate::feed::EventKey> = Vec::new();
+        if incremental {
+            for t in APPENDED {
+                let max: i64 = conn.query_row(
+                    &format!("SELECT coalesce(max(rowid), 0) FROM {t}"),
+                    [],
+                    |r| r.get(0),
+                )?;
+                conn.execute(
+                    "INSERT OR REPLACE INTO raudit_state (key, value) VALUES (?1, ?2)",
+                    (t, max),
+                )?;
+            }
+        }
         feeder.finish(&mut |ev| {
+            if incremental {
+                open.push(crate::feed::key_of(ev));
+            }
             if err.is_none() {
                 if let Err(e) = w.event(ev) {
                     err = Some(e);
@@ -383,6 +454,52 @@ pub fn index_files(
         }
         stats.events = w.events;
         stats.skipped = feeder.skipped;
+        if incremental {
+            conn.execute("DELETE FROM raudit_pending", [])?;
+            let mut ins = conn.prepare(
+                "INSERT INTO raudit_pending (sec, milli, serial, node) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (sec, milli, serial, node) in &open {
+                ins.execute((sec, *milli as i64, *serial as i64, node))?;
+            }
+            let oldest = open.iter().map(|k| k.0).min();
+            for r in &runs {
+                let pending_from = oldest.and_then(|sec| {
+                    let m = r.maxes_from.as_deref().unwrap_or(&[]);
+                    let i = m.partition_point(|&(s, _)| s < sec);
+                    m.get(i).map(|&(_, o)| o as i64)
+                });
+                let path_s = r.path.to_string_lossy();
+                match r.state_id {
+                    Some(id) => conn.execute(
+                        "UPDATE raudit_files SET path=?1, dev=?2, ino=?3, indexed_to=?4, \
+                         pending_from=?5 WHERE id=?6",
+                        (
+                            &*path_s,
+                            r.dev as i64,
+                            r.ino as i64,
+                            r.indexed_to as i64,
+                            pending_from,
+                            id,
+                        ),
+                    )?,
+                    None => conn.execute(
+                        "INSERT INTO raudit_files \
+                         (path, dev, ino, head_len, head_hash, indexed_to, pending_from) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        (
+                            &*path_s,
+                            r.dev as i64,
+                            r.ino as i64,
+                            r.head.0,
+                            r.head.1,
+                            r.indexed_to as i64,
+                            pending_from,
+                        ),
+                    )?,
+                };
+            }
+        }
     }
     tx.commit()?;
     conn.execute_batch("PRAGMA synchronous = FULL;")?;

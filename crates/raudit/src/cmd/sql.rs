@@ -111,6 +111,12 @@ fn sql_command() -> Command {
                 .value_parser(["table", "csv", "json"])
                 .help("output format (default: table on a terminal, csv otherwise)"),
         )
+        .arg(
+            Arg::new("timer")
+                .long("timer")
+                .action(ArgAction::SetTrue)
+                .help("print the query's run time (ms) on stderr"),
+        )
 }
 
 fn index_command() -> Command {
@@ -200,7 +206,12 @@ pub fn main(args: Vec<OsString>) -> i32 {
             return 2;
         }
     };
-    match raudit_sql::db::query(&conn, &query) {
+    let t = Instant::now();
+    let result = raudit_sql::db::query(&conn, &query);
+    if m.get_flag("timer") {
+        eprintln!("query: {:.3} ms", t.elapsed().as_secs_f64() * 1e3);
+    }
+    match result {
         Ok((cols, rows)) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
