@@ -179,8 +179,10 @@ pub enum OverflowAction {
 pub enum Transport {
     /// Plain TCP.
     Tcp,
-    /// Kerberos 5.
+    /// Kerberos 5 (raudit has no GSS-API: the listener refuses to start).
     Krb5,
+    /// TLS with mutual authentication (raudit only: `transport = tls`).
+    Tls,
 }
 
 /// The whole configuration, as auditd's `struct daemon_conf` holds it.
@@ -278,6 +280,21 @@ pub struct Config {
     /// `raudit_canary_timeout` (raudit only): seconds a marker may take to
     /// come back before the alarm is raised (default 5, at least 1).
     pub canary_timeout: u32,
+    /// raudit: `tls_cert`, the server's certificate chain (PEM) for `transport = tls`
+    pub tls_cert: Option<PathBuf>,
+    /// raudit: `tls_key`, the server's private key (PEM)
+    pub tls_key: Option<PathBuf>,
+    /// raudit: `tls_ca`, the CA certificates (PEM) client certificates must chain to
+    pub tls_ca: Option<PathBuf>,
+    /// raudit: `tls_allowed_clients`, names (certificate DNS names) allowed to
+    /// connect, separated by commas or spaces; empty: any certificate from `tls_ca`
+    pub tls_allowed_clients: Vec<String>,
+    /// raudit: `tcp_client_timeout`, seconds a peer may take to finish a TLS
+    /// handshake or a started message (slow peers are closed)
+    pub tcp_client_timeout: u32,
+    /// raudit: `remote_state_file`, where the last sequence written per
+    /// raudit client stream is kept (default: `raudit-remote.state` beside the log)
+    pub remote_state_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -329,6 +346,12 @@ impl Default for Config {
             end_of_event_timeout: 2,
             canary_interval: 0,
             canary_timeout: 5,
+            tls_cert: None,
+            tls_key: None,
+            tls_ca: None,
+            tls_allowed_clients: Vec::new(),
+            tcp_client_timeout: 10,
+            remote_state_file: None,
         }
     }
 }
@@ -998,7 +1021,11 @@ impl Parser<'_> {
             "transport" => {
                 self.debug("transport_parser", v);
                 self.c.transport = self.lookup(
-                    &[("tcp", Transport::Tcp), ("krb5", Transport::Krb5)],
+                    &[
+                        ("tcp", Transport::Tcp),
+                        ("krb5", Transport::Krb5),
+                        ("tls", Transport::Tls),
+                    ],
                     v,
                     line,
                 )?;
@@ -1072,6 +1099,24 @@ impl Parser<'_> {
                 self.debug("raudit_canary_timeout_parser", v);
                 self.c.canary_timeout = self.number_range(v, line, INT_MAX)? as u32;
             }
+            "tls_cert" => self.c.tls_cert = Some(PathBuf::from(v)),
+            "tls_key" => self.c.tls_key = Some(PathBuf::from(v)),
+            "tls_ca" => self.c.tls_ca = Some(PathBuf::from(v)),
+            "tls_allowed_clients" => {
+                self.c.tls_allowed_clients = v
+                    .split([',', ' '])
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
+            "tcp_client_timeout" => {
+                let n = self.number_max(v, line, 3600)?;
+                if n == 0 {
+                    self.err(format!("Value {v} must be at least 1 - line {line}"))?;
+                }
+                self.c.tcp_client_timeout = n as u32;
+            }
+            "remote_state_file" => self.c.remote_state_file = Some(PathBuf::from(v)),
             _ => {}
         }
         Ok(())
@@ -1244,6 +1289,12 @@ const KEYWORDS: &[(&str, u8)] = &[
     // raudit's own keywords (auditd 3.0.9 rejects them as unknown).
     ("raudit_canary_interval", 0),
     ("raudit_canary_timeout", 0),
+    ("tls_cert", 0),
+    ("tls_key", 0),
+    ("tls_ca", 0),
+    ("tls_allowed_clients", 0),
+    ("tcp_client_timeout", 0),
+    ("remote_state_file", 0),
 ];
 
 /// A line (number, text) or the number of a line too long.

@@ -412,7 +412,9 @@ impl Daemon {
     /// Who sent the signal: the kernel's record of it (unicast) or the
     /// signal's own information (multicast: the kernel's is about the other daemon).
     fn sender(&mut self, pid: i32) -> Option<(u32, u32, Vec<u8>)> {
-        if self.mode == Mode::Unicast {
+        // With local_events = no the kernel's signal information is about
+        // some other audit daemon: use the signal's own.
+        if self.mode == Mode::Unicast && self.writer.cfg.local_events {
             if let Some(ctl) = &mut self.ctl {
                 if let Ok(si) = ctl.signal_info() {
                     return Some((si.uid, si.pid, si.ctx));
@@ -540,7 +542,12 @@ impl Daemon {
     /// Starts, retimes or stops the canary after the configuration changed.
     fn canary_reconfigure(&mut self) {
         let (every, within) = (
-            self.writer.cfg.canary_interval,
+            // A collector (local_events = no) reads no kernel records.
+            if self.writer.cfg.local_events {
+                self.writer.cfg.canary_interval
+            } else {
+                0
+            },
             self.writer.cfg.canary_timeout.max(1),
         );
         let (every, within) = (
@@ -1198,16 +1205,21 @@ pub fn main(args: &[OsString]) -> i32 {
         })
     });
 
-    let mut rec_sock = match source::open(mode) {
-        Ok(s) => s,
-        Err(e) => {
-            msg(
-                Level::Err,
-                &format!("Cannot open netlink audit socket ({e})"),
-            );
-            tell_parent(&mut parent, false);
-            exiting();
-            return 1;
+    // local_events = no: a collector only; the kernel is not asked for records.
+    let rec_sock = if !cfg.local_events {
+        None
+    } else {
+        match source::open(mode) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                msg(
+                    Level::Err,
+                    &format!("Cannot open netlink audit socket ({e})"),
+                );
+                tell_parent(&mut parent, false);
+                exiting();
+                return 1;
+            }
         }
     };
     let ctl = AuditSocket::open().ok();
@@ -1310,8 +1322,9 @@ pub fn main(args: &[OsString]) -> i32 {
         d.kernel_lost_start = Some(st.lost);
         d.reported_loss.2 = st.lost;
     }
-    if mode == Mode::Unicast {
-        if opts.startup != Startup::NoChange && cfg.local_events {
+    let mut rec_sock = rec_sock;
+    if mode == Mode::Unicast && cfg.local_events {
+        if opts.startup != Startup::NoChange {
             let want = if opts.startup == Startup::Enable {
                 1
             } else {
@@ -1345,7 +1358,11 @@ pub fn main(args: &[OsString]) -> i32 {
                 }
             }
         }
-        if let Err(e) = source::register(&mut rec_sock) {
+        let registered = match rec_sock.as_mut() {
+            Some(s) => source::register(s),
+            None => Ok(()),
+        };
+        if let Err(e) = registered {
             let holder = d.kernel_status().map(|s| s.pid).filter(|p| *p != 0);
             let t = d.ids_text("set-pid", "failed");
             d.daemon_event(AUDIT_DAEMON_ABORT, &t);
@@ -1372,9 +1389,10 @@ pub fn main(args: &[OsString]) -> i32 {
         restore.pid_registered = true;
     }
 
-    let mut reader = match Reader::spawn(rec_sock, inbox.clone(), counters) {
-        Ok(r) => r,
-        Err(e) => {
+    let reader = match rec_sock.map(|s| Reader::spawn(s, inbox.clone(), counters)) {
+        None => None,
+        Some(Ok(r)) => Some(r),
+        Some(Err(e)) => {
             msg(Level::Err, &format!("Cannot start the kernel reader ({e})"));
             restore_kernel(&mut d, &restore);
             d.writer.shutdown();
@@ -1384,8 +1402,33 @@ pub fn main(args: &[OsString]) -> i32 {
             return 1;
         }
     };
+    let mut reader = reader;
     spawn_signal_thread(inbox.clone());
     d.canary_reconfigure();
+    let (mut listener, mut collector) = if cfg.tcp_listen_port != 0 {
+        match crate::listen::Listener::start(&cfg, inbox.clone()) {
+            Ok((l, mut c)) => {
+                c.open_state();
+                (Some(l), Some(c))
+            }
+            Err(e) => {
+                msg(Level::Err, &e);
+                let t = d.ids_text("network-init", "failed");
+                d.daemon_event(AUDIT_DAEMON_ABORT, &t);
+                if let Some(r) = reader.as_mut() {
+                    r.stop();
+                }
+                restore_kernel(&mut d, &restore);
+                d.writer.shutdown();
+                cleanup_files(have_pid_file);
+                tell_parent(&mut parent, false);
+                exiting();
+                return 1;
+            }
+        }
+    } else {
+        (None, None)
+    };
     tell_parent(&mut parent, true);
     msg(
         Level::Notice,
@@ -1405,9 +1448,19 @@ pub fn main(args: &[OsString]) -> i32 {
                 }
                 d.writer.flush_pending();
             }
+            Some(Item::Net(nb)) => {
+                if let Some(c) = collector.as_mut() {
+                    c.handle(nb, &mut d);
+                }
+            }
             Some(Item::Control(Control::Signal { sig, pid, .. })) if !d.signal(sig, pid) => {
                 term_from = Some(pid);
                 break;
+            }
+            Some(Item::Control(Control::Signal { sig, .. })) if sig == libc::SIGHUP => {
+                if let Some(c) = collector.as_mut() {
+                    c.reload(&d.writer.cfg);
+                }
             }
             Some(Item::Control(Control::Signal { .. })) => {}
             Some(Item::Control(Control::ReaderFailed(e))) => {
@@ -1423,13 +1476,27 @@ pub fn main(args: &[OsString]) -> i32 {
     }
 
     // Stop reading, write what was already received.
-    reader.stop();
+    if let Some(r) = reader.as_mut() {
+        r.stop();
+    }
+    if let Some(l) = listener.as_mut() {
+        // Peers get ENDING; their DAEMON_CLOSE records come through the inbox.
+        l.stop();
+    }
     inbox.close();
     while let Some(item) = inbox.pop(Duration::ZERO) {
-        if let Item::Batch(b) = item {
-            for (t, p) in b.iter() {
-                d.record(t, p);
+        match item {
+            Item::Batch(b) => {
+                for (t, p) in b.iter() {
+                    d.record(t, p);
+                }
             }
+            Item::Net(nb) => {
+                if let Some(c) = collector.as_mut() {
+                    c.handle(nb, &mut d);
+                }
+            }
+            Item::Control(_) => {}
         }
     }
     d.writer.flush_pending();
@@ -1447,6 +1514,29 @@ pub fn main(args: &[OsString]) -> i32 {
     cleanup_files(have_pid_file);
     exiting();
     0
+}
+
+impl crate::listen::Target for Daemon {
+    fn daemon_event(&mut self, rtype: u16, text: &str) {
+        Daemon::daemon_event(self, rtype, text);
+    }
+    fn writer(&mut self) -> &mut LogWriter {
+        &mut self.writer
+    }
+    fn background(&self) -> bool {
+        !self.opts.foreground
+    }
+    fn dispatch(&mut self, rtype: u16, record: &[u8], line: &[u8]) {
+        let rec = Record {
+            rtype,
+            raw: record,
+            text: line,
+            formatted: true,
+        };
+        for s in &mut self.sinks {
+            s.record(&rec);
+        }
+    }
 }
 
 /// Releases the pid and puts `enabled` back as found.

@@ -13,6 +13,8 @@
 //! - [`writer`]: the log file: rotation, flushing, permissions, disk-space actions.
 //! - [`sink`]: every other consumer of the record stream (plugins, remote, JSON),
 //!   each with its own queue; EOE reaches them though it never reaches the log.
+//! - [`listen`]: remote logging — the TCP/TLS listener (a second source)
+//!   and the collector that writes peers' records and answers them.
 //! - [`daemon`]: the daemon's life: options, signals, pid and state files.
 
 pub mod canary;
@@ -21,6 +23,7 @@ pub mod daemon;
 pub mod format;
 pub mod gaps;
 pub mod json;
+pub mod listen;
 pub mod log;
 pub mod names;
 pub mod queue;

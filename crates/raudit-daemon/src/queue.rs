@@ -73,6 +73,30 @@ pub enum Item {
     Batch(Batch),
     /// A control item.
     Control(Control),
+    /// What the remote-logging listener received (records, connections).
+    Net(crate::listen::NetBatch),
+}
+
+/// A queued data item.
+#[derive(Debug)]
+enum Queued {
+    Kernel(Batch),
+    Net(crate::listen::NetBatch),
+}
+
+impl Queued {
+    fn bytes(&self) -> usize {
+        match self {
+            Queued::Kernel(b) => b.buf.len(),
+            Queued::Net(n) => n.bytes(),
+        }
+    }
+    fn records(&self) -> usize {
+        match self {
+            Queued::Kernel(b) => b.len(),
+            Queued::Net(n) => n.records(),
+        }
+    }
 }
 
 /// Counters of the queue.
@@ -92,7 +116,7 @@ pub struct QueueStats {
 
 #[derive(Default)]
 struct State {
-    batches: VecDeque<Batch>,
+    batches: VecDeque<Queued>,
     control: VecDeque<Control>,
     stats: QueueStats,
     closed: bool,
@@ -136,14 +160,37 @@ impl Inbox {
         if st.closed {
             return false;
         }
-        st.stats.bytes += b.buf.len();
-        st.stats.records += b.len();
-        st.stats.depth += 1;
-        st.stats.max_bytes = st.stats.max_bytes.max(st.stats.bytes);
-        st.batches.push_back(b);
+        Self::enqueue(&mut st, Queued::Kernel(b));
         drop(st);
         self.data.notify_one();
         true
+    }
+
+    fn enqueue(st: &mut State, q: Queued) {
+        st.stats.bytes += q.bytes();
+        st.stats.records += q.records();
+        st.stats.depth += 1;
+        st.stats.max_bytes = st.stats.max_bytes.max(st.stats.bytes);
+        st.batches.push_back(q);
+    }
+
+    /// Queues what the network listener received without waiting: gives it
+    /// back when the queue is full (the listener then stops reading its
+    /// peers until there is room) or closed. With `force` the bound is
+    /// ignored (the listener's last batch at shutdown).
+    pub fn push_net(
+        &self,
+        n: crate::listen::NetBatch,
+        force: bool,
+    ) -> Result<(), crate::listen::NetBatch> {
+        let mut st = self.lock();
+        if !force && (st.stats.bytes >= self.limit || st.closed) {
+            return Err(n);
+        }
+        Self::enqueue(&mut st, Queued::Net(n));
+        drop(st);
+        self.data.notify_one();
+        Ok(())
     }
 
     /// Queues a control item (never waits).
@@ -166,12 +213,15 @@ impl Inbox {
             return Some(Item::Control(c));
         }
         let b = st.batches.pop_front()?;
-        st.stats.bytes -= b.buf.len();
-        st.stats.records -= b.len();
+        st.stats.bytes -= b.bytes();
+        st.stats.records -= b.records();
         st.stats.depth -= 1;
         drop(st);
         self.room.notify_all();
-        Some(Item::Batch(b))
+        Some(match b {
+            Queued::Kernel(b) => Item::Batch(b),
+            Queued::Net(n) => Item::Net(n),
+        })
     }
 
     /// Closes the queue: waiting and later pushes fail.

@@ -131,6 +131,11 @@ pub struct WriterState {
     pub bytes_written: u64,
     /// Records written since start.
     pub records_written: u64,
+    /// Failed log writes since start (a remote record in a failed write is
+    /// answered DISKFULL or DISKERROR instead of ACK).
+    pub write_failures: u64,
+    /// `errno` of the last failed write.
+    pub last_write_errno: i32,
 }
 
 /// Asks a thread to fsync (flush = incremental_async).
@@ -413,6 +418,8 @@ impl LogWriter {
         if self.background && self.file.is_none() {
             // Logging is on but the log could not be (re)opened: auditd's
             // fprintf on a NULL stream would fail; count it as a disk error.
+            self.st.write_failures += 1;
+            self.st.last_write_errno = libc::EBADF;
             self.do_disk_error_action("write", libc::EBADF);
             return;
         }
@@ -470,12 +477,18 @@ impl LogWriter {
                 }
             }
             Err(e) if errno_of(&e) == libc::ENOSPC => {
+                self.st.write_failures += 1;
+                self.st.last_write_errno = libc::ENOSPC;
                 if self.st.fs_space_left {
                     self.st.fs_space_left = false;
                     self.do_disk_full_action();
                 }
             }
-            Err(e) => self.do_disk_error_action("write", errno_of(&e)),
+            Err(e) => {
+                self.st.write_failures += 1;
+                self.st.last_write_errno = errno_of(&e);
+                self.do_disk_error_action("write", errno_of(&e));
+            }
         }
         let mut buf = buf;
         buf.clear();

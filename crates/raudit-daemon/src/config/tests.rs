@@ -578,6 +578,39 @@ fn network_options() {
 }
 
 #[test]
+fn raudit_tls_and_remote_keys() {
+    // Absent: the defaults, so auditd.conf files without them parse as before.
+    let d = ok("");
+    assert_eq!(
+        (
+            d.tls_cert.clone(),
+            d.tls_allowed_clients.len(),
+            d.tcp_client_timeout
+        ),
+        (None, 0, 10)
+    );
+    let c = ok("transport = tls
+tls_cert = /k/s.pem
+tls_key = /k/s.key
+tls_ca = /k/ca.pem
+tls_allowed_clients = web1,db2
+tcp_client_timeout = 3
+remote_state_file = /var/lib/r.state
+");
+    assert_eq!(c.transport, Transport::Tls);
+    assert_eq!(c.tls_cert, Some(PathBuf::from("/k/s.pem")));
+    assert_eq!(c.tls_key, Some(PathBuf::from("/k/s.key")));
+    assert_eq!(c.tls_ca, Some(PathBuf::from("/k/ca.pem")));
+    assert_eq!(c.tls_allowed_clients, vec!["web1", "db2"]);
+    assert_eq!(c.tcp_client_timeout, 3);
+    assert_eq!(c.remote_state_file, Some(PathBuf::from("/var/lib/r.state")));
+    assert_eq!(
+        last_err("tcp_client_timeout = 0\n"),
+        "Value 0 must be at least 1 - line 3"
+    );
+}
+
+#[test]
 fn dispatcher_options() {
     let c = ok("q_depth = 3000\noverflow_action = halt\nplugin_dir = /etc/p\n");
     assert_eq!((c.q_depth, c.overflow_action), (3000, OverflowAction::Halt));

@@ -1,0 +1,947 @@
+//! `raudit daemon` as a remote-logging collector (`local_events = no`, so
+//! no kernel registration and no kernel lock): the real `audisp-remote`
+//! (managed and ascii) and raw clients (the managed protocol, hostile peers,
+//! raudit's extension, TLS) send to it.
+//!
+//! The real `audisp-remote` reads its configuration only from
+//! `/etc/audit/audisp-remote.conf`; it is run in a private mount namespace
+//! (`unshare -m`) with a temporary file bound over that path.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use raudit_remote_proto::{
+    encode_frame, kind, Decoder, Header, Hello, HelloAck, Item, Mode, StreamId, MVER_EOE,
+    MVER_RAUDIT,
+};
+
+mod common;
+use common::kernel::{nix_kill, wait_for};
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("raudit-rs-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("[::]:0")
+        .or_else(|_| std::net::TcpListener::bind("0.0.0.0:0"))
+        .unwrap();
+    l.local_addr().unwrap().port()
+}
+
+fn read(p: &Path) -> String {
+    String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned()
+}
+
+/// A `raudit daemon` collector in the background (`-n`), messages on stderr.
+struct Collector {
+    child: Option<Child>,
+    dir: PathBuf,
+    port: u16,
+}
+
+const BASE_CONF: &str = "local_events = no\nlog_format = RAW\nflush = none\nspace_left = 75\nadmin_space_left = 50\nuse_libwrap = no\n";
+
+impl Collector {
+    fn start(dir: &Path, extra: &str) -> Collector {
+        let port = free_port();
+        Self::start_on(dir, port, extra)
+    }
+
+    fn start_on(dir: &Path, port: u16, extra: &str) -> Collector {
+        let conf = dir.join("conf");
+        std::fs::create_dir_all(&conf).unwrap();
+        std::fs::write(
+            conf.join("auditd.conf"),
+            format!(
+                "{BASE_CONF}log_file = {}/audit.log\ntcp_listen_port = {port}\n{extra}",
+                dir.display()
+            ),
+        )
+        .unwrap();
+        let err = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("stderr"))
+            .unwrap();
+        let before = read(&dir.join("stderr")).matches("Init complete").count();
+        let child = Command::new(env!("CARGO_BIN_EXE_raudit"))
+            .args(["daemon", "-n", "-c"])
+            .arg(&conf)
+            .arg("--pid-file")
+            .arg(dir.join("pid"))
+            .arg("--state-file")
+            .arg(dir.join("state"))
+            .env("RAUDIT_DAEMON_STDERR", "1")
+            .env("RAUDIT_DAEMON_INIT", "/bin/false")
+            .stdout(Stdio::null())
+            .stderr(err)
+            .spawn()
+            .expect("spawn raudit daemon");
+        let errf = dir.join("stderr");
+        assert!(
+            wait_for(
+                || read(&errf).matches("Init complete").count() > before,
+                Duration::from_secs(10)
+            ),
+            "collector did not start: {}",
+            read(&errf)
+        );
+        Collector {
+            child: Some(child),
+            dir: dir.to_path_buf(),
+            port,
+        }
+    }
+
+    fn log(&self) -> String {
+        read(&self.dir.join("audit.log"))
+    }
+
+    fn stderr(&self) -> String {
+        read(&self.dir.join("stderr"))
+    }
+
+    fn alive(&mut self) -> bool {
+        matches!(self.child.as_mut().map(|c| c.try_wait()), Some(Ok(None)))
+    }
+
+    fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s
+    }
+
+    /// SIGTERM and wait.
+    fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            nix_kill(c.id() as i32, libc::SIGTERM);
+            let t = Instant::now();
+            while t.elapsed() < Duration::from_secs(5) {
+                if let Ok(Some(_)) = c.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+            panic!("collector did not stop on SIGTERM");
+        }
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn rec(node: &str, i: usize) -> String {
+    format!(
+        "node={node} type=USER_CMD msg=audit(1700000000.{:03}:{}): pid={i} uid=0 auid=0 ses=1 msg='cmd=6C73 res=success'",
+        i % 1000,
+        1000 + i
+    )
+}
+
+/// Lines of the log that are remote records (everything but the daemon's own).
+fn remote_lines(log: &str) -> Vec<&str> {
+    log.lines()
+        .filter(|l| !l.starts_with("type=DAEMON_"))
+        .collect()
+}
+
+// ---------------------------------------------------------------- raw client
+
+struct Raw {
+    s: TcpStream,
+    dec: Decoder,
+}
+
+impl Raw {
+    fn new(s: TcpStream) -> Raw {
+        Raw {
+            s,
+            dec: Decoder::new(Mode::Managed),
+        }
+    }
+    fn send(&mut self, k: u32, mver: u8, seq: u32, payload: &[u8]) {
+        let mut out = Vec::new();
+        encode_frame(&mut out, k, mver, seq, payload).unwrap();
+        self.s.write_all(&out).unwrap();
+    }
+    fn record(&mut self, seq: u32, text: &str) {
+        self.send(kind::MESSAGE, 0, seq, format!("{text}\n").as_bytes());
+    }
+    /// The next reply, or None at end of stream / error.
+    fn reply(&mut self) -> Option<(Header, Vec<u8>)> {
+        loop {
+            match self.dec.next() {
+                Ok(Some(Item::Frame(f))) => return Some((f.header, f.payload.to_vec())),
+                Ok(Some(Item::Line(_))) | Err(_) => return None,
+                Ok(None) => {}
+            }
+            let mut b = [0u8; 4096];
+            match self.s.read(&mut b) {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => self.dec.feed(&b[..n]),
+            }
+        }
+    }
+    fn ack(&mut self, seq: u32) {
+        let (h, _) = self.reply().expect("a reply");
+        assert_eq!((h.kind, h.sequence), (kind::ACK, seq));
+    }
+}
+
+/// The peer closed the connection (reads EOF or an error) within `t`.
+fn closed_within(s: &mut TcpStream, t: Duration) -> bool {
+    s.set_read_timeout(Some(t)).unwrap();
+    let mut b = [0u8; 4096];
+    let start = Instant::now();
+    loop {
+        match s.read(&mut b) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut =>
+            {
+                return false
+            }
+            Err(_) => return true,
+        }
+        if start.elapsed() > t {
+            return false;
+        }
+    }
+}
+
+#[test]
+fn managed_protocol_acks_after_write_heartbeats_and_ascii() {
+    let d = tmpdir("managed");
+    let mut c = Collector::start(&d, "tcp_max_per_addr = 4\n");
+    let mut a = Raw::new(c.connect());
+    for i in 0..50 {
+        let r = rec("web1", i);
+        a.record(7 + i as u32, &r);
+        a.ack(7 + i as u32);
+        // ACK means written.
+        assert!(c.log().contains(&r), "record {i} acked but not in the log");
+    }
+    a.send(kind::HEARTBEAT, 0, 99, b"");
+    a.ack(99);
+    // Ascii records on another connection: no replies, logged in order.
+    let mut b = c.connect();
+    let mut text = String::new();
+    for i in 50..60 {
+        text.push_str(&rec("db2", i));
+        text.push('\n');
+    }
+    b.write_all(text.as_bytes()).unwrap();
+    // The last one without LF is logged at close, as auditd reads it.
+    b.write_all(rec("db2", 60).as_bytes()).unwrap();
+    b.shutdown(Shutdown::Write).unwrap();
+    assert!(closed_within(&mut b, Duration::from_secs(5)));
+    drop(a);
+    assert!(wait_for(
+        || c.log().matches("type=DAEMON_CLOSE").count() == 2,
+        Duration::from_secs(5)
+    ));
+    c.stop();
+    let log = c.log();
+    let want: Vec<String> = (0..61)
+        .map(|i| rec(if i < 50 { "web1" } else { "db2" }, i))
+        .collect();
+    assert_eq!(remote_lines(&log), want);
+    let accepts: Vec<&str> = log
+        .lines()
+        .filter(|l| l.starts_with("type=DAEMON_ACCEPT"))
+        .collect();
+    assert_eq!(accepts.len(), 2, "{log}");
+    for l in accepts {
+        assert!(
+            l.contains("): addr=::ffff:127.0.0.1 port=") && l.ends_with(" res=success"),
+            "{l}"
+        );
+    }
+    assert!(log
+        .lines()
+        .last()
+        .unwrap_or("")
+        .starts_with("type=DAEMON_END"));
+}
+
+#[test]
+fn hostile_peers_are_closed_and_others_unaffected() {
+    let d = tmpdir("hostile");
+    let mut c = Collector::start(&d, "tcp_max_per_addr = 16\ntcp_client_timeout = 1\n");
+    let mut good = Raw::new(c.connect());
+    good.record(1, &rec("good", 1));
+    good.ack(1);
+
+    // Oversize length: refused at once.
+    let mut big = c.connect();
+    let mut h = Header::new(kind::MESSAGE, 0, 0, 1).encode();
+    h[10..12].copy_from_slice(&60000u16.to_le_bytes());
+    big.write_all(&h).unwrap();
+    assert!(closed_within(&mut big, Duration::from_secs(5)));
+
+    // Garbage without a line feed: refused after one maximal line.
+    let mut junk = c.connect();
+    let _ = junk.write_all(&[b'x'; 9000]);
+    assert!(closed_within(&mut junk, Duration::from_secs(5)));
+
+    // Lines that are not audit records: dropped, the connection stays.
+    let mut lines = c.connect();
+    lines
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+
+    // A partial header, then silence: closed after tcp_client_timeout.
+    let mut part = c.connect();
+    part.write_all(&h[..7]).unwrap();
+
+    // A flood: many records sent without reading the replies.
+    let mut flood = Raw::new(c.connect());
+    let mut burst = Vec::new();
+    for i in 0..3000u32 {
+        encode_frame(
+            &mut burst,
+            kind::MESSAGE,
+            0,
+            i + 1,
+            format!("{}\n", rec("flood", i as usize)).as_bytes(),
+        )
+        .unwrap();
+    }
+    let w = flood.s.try_clone().unwrap();
+    let writer = std::thread::spawn(move || {
+        let mut w = w;
+        w.write_all(&burst).is_ok()
+    });
+
+    // The good client goes on meanwhile.
+    for i in 2..20 {
+        good.record(i, &rec("good", i as usize));
+        good.ack(i);
+    }
+    assert!(writer.join().unwrap());
+    for i in 0..3000u32 {
+        flood.ack(i + 1);
+    }
+    assert!(closed_within(&mut part, Duration::from_secs(5)));
+    assert!(c.alive());
+    drop(lines);
+    drop(flood);
+    drop(good);
+    assert!(wait_for(
+        || c.log().matches("type=DAEMON_CLOSE").count() == 6,
+        Duration::from_secs(5)
+    ));
+    c.stop();
+    let log = c.log();
+    let good_lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.starts_with("node=good "))
+        .collect();
+    assert_eq!(good_lines.len(), 19);
+    assert_eq!(
+        log.lines().filter(|l| l.starts_with("node=flood ")).count(),
+        3000
+    );
+    assert!(!log.contains("GET /"));
+    let err = c.stderr();
+    for want in [
+        "sent an invalid message (message too long: 60000 bytes",
+        "sent an invalid message (ascii record without a line feed",
+        "sent something that is not an audit record (\"GET / HTTP/1.1?\")",
+        "did not finish a message within 1 s - closing connection",
+    ] {
+        assert!(err.contains(want), "no '{want}' in:\n{err}");
+    }
+    // Messages name the peer as auditd does (%52s:%u).
+    assert!(
+        err.contains(&format!("client {:>52}:", "::ffff:127.0.0.1")),
+        "{err}"
+    );
+}
+
+#[test]
+fn admission_max_per_addr_ports_and_half_dead_reaping() {
+    let d = tmpdir("admit");
+    let mut c = Collector::start(&d, "tcp_max_per_addr = 1\n");
+    let mut a = Raw::new(c.connect());
+    // A client with a 300 ms heartbeat.
+    for seq in 1..=2 {
+        std::thread::sleep(Duration::from_millis(300));
+        a.send(kind::HEARTBEAT, 0, seq, b"");
+        a.ack(seq);
+    }
+    // A second connection from the same address is refused while A is alive.
+    let mut b = c.connect();
+    assert!(closed_within(&mut b, Duration::from_secs(3)));
+    assert!(c.stderr().contains("Too many connections from"));
+    // A goes silent (its host died): after three intervals it is reaped and
+    // the reconnecting client is let in.
+    std::thread::sleep(Duration::from_millis(1300));
+    let mut b2 = Raw::new(c.connect());
+    b2.record(1, &rec("back", 1));
+    b2.ack(1);
+    drop(b2);
+    c.stop();
+    let log = c.log();
+    assert!(
+        log.contains(" res=success\n") && log.contains("op=dup addr=::ffff:127.0.0.1 port="),
+        "{log}"
+    );
+    assert!(
+        c.stderr().contains("sent no heartbeat for"),
+        "{}",
+        c.stderr()
+    );
+    assert_eq!(remote_lines(&log), vec![rec("back", 1)]);
+    drop(a);
+
+    // tcp_client_ports: an ephemeral source port is refused.
+    let d = tmpdir("ports");
+    let mut c = Collector::start(&d, "tcp_client_ports = 1-1023\n");
+    let mut s = c.connect();
+    assert!(closed_within(&mut s, Duration::from_secs(3)));
+    c.stop();
+    let log = c.log();
+    assert!(
+        log.contains("): op=port addr=::ffff:127.0.0.1 port="),
+        "{log}"
+    );
+    assert!(c.stderr().contains("TCP connection from"));
+}
+
+fn hello(r: &mut Raw, stream: u64) -> Option<u32> {
+    let h = Hello {
+        stream: StreamId(stream),
+        node: Some(b"web1".to_vec()),
+    };
+    r.send(kind::HEARTBEAT, MVER_RAUDIT, 0, &h.encode());
+    let (hd, p) = r.reply().expect("hello reply");
+    assert_eq!(hd.kind, kind::ACK);
+    assert!(hd.is_raudit());
+    HelloAck::parse(&p).expect("a hello ack").last
+}
+
+#[test]
+fn raudit_streams_are_deduplicated_across_reconnects_and_restarts() {
+    let d = tmpdir("dedup");
+    let mut c = Collector::start(&d, "tcp_max_per_addr = 4\n");
+    let stream = 0x1234_5678_9abc_def0;
+    let mut r = Raw::new(c.connect());
+    assert_eq!(hello(&mut r, stream), None);
+    for seq in 1..=10u32 {
+        r.send(
+            kind::MESSAGE,
+            MVER_RAUDIT,
+            seq,
+            format!("{}\n", rec("web1", seq as usize)).as_bytes(),
+        );
+        r.ack(seq);
+    }
+    // End of event: acknowledged, never logged.
+    r.send(
+        kind::MESSAGE,
+        MVER_RAUDIT | MVER_EOE,
+        11,
+        b"node=web1 type=EOE msg=audit(1700000000.010:1010): \n",
+    );
+    r.ack(11);
+    drop(r);
+    let mut r = Raw::new(c.connect());
+    assert_eq!(hello(&mut r, stream), Some(11));
+    // Resends of 8..=11 are acknowledged but not written again.
+    for seq in 8..=14u32 {
+        r.send(
+            kind::MESSAGE,
+            MVER_RAUDIT,
+            seq,
+            format!("{}\n", rec("web1", seq as usize)).as_bytes(),
+        );
+        r.ack(seq);
+    }
+    drop(r);
+    c.stop();
+    // After a restart the stream's position is remembered.
+    let mut c = Collector::start_on(&d, c.port, "tcp_max_per_addr = 4\n");
+    let mut r = Raw::new(c.connect());
+    assert_eq!(hello(&mut r, stream), Some(14));
+    r.send(
+        kind::MESSAGE,
+        MVER_RAUDIT,
+        14,
+        format!("{}\n", rec("web1", 14)).as_bytes(),
+    );
+    r.ack(14);
+    drop(r);
+    c.stop();
+    let log = c.log();
+    let got: Vec<&str> = remote_lines(&log);
+    let want: Vec<String> = (1..=14)
+        .filter(|&i| i != 11)
+        .map(|i| rec("web1", i))
+        .collect();
+    assert_eq!(got, want);
+    assert!(!log.contains("type=EOE"));
+    assert!(read(&d.join("raudit-remote.state")).contains("123456789abcdef0 14"));
+}
+
+#[test]
+fn disk_replies_disklow_and_suspended() {
+    // space_left above the partition's free space: written, answered DISKLOW.
+    let d = tmpdir("disklow");
+    let mut c = Collector::start(
+        &d,
+        "space_left = 900000000\nadmin_space_left = 800000000\nspace_left_action = syslog\nadmin_space_left_action = syslog\n",
+    );
+    let mut r = Raw::new(c.connect());
+    r.record(5, &rec("low", 1));
+    let (h, _) = r.reply().unwrap();
+    assert_eq!((h.kind, h.sequence), (kind::DISKLOW, 5));
+    assert!(c.log().contains(&rec("low", 1)));
+    drop(r);
+    c.stop();
+
+    // Logging suspended (max_log_file reached, action suspend): DISKERROR.
+    let d = tmpdir("suspend");
+    let mut c = Collector::start(&d, "max_log_file = 1\nmax_log_file_action = suspend\n");
+    let mut r = Raw::new(c.connect());
+    let pad = "x".repeat(2000);
+    let mut last = (0, Vec::new());
+    for seq in 1..=700u32 {
+        r.record(seq, &format!("{} pad={pad}", rec("big", seq as usize)));
+        let (h, p) = r.reply().unwrap();
+        assert_eq!(h.sequence, seq);
+        last = (h.kind, p);
+        if h.kind != kind::ACK {
+            break;
+        }
+    }
+    assert_eq!(last.0, kind::DISKERROR);
+    assert_eq!(last.1, b"remote logging suspended");
+    drop(r);
+    c.stop();
+}
+
+// ---------------------------------------------------------------- real tools
+
+fn have(p: &str) -> bool {
+    Path::new(p).exists()
+}
+
+/// Runs the real audisp-remote with `conf`, records on stdin. False (and a
+/// loud skip) if it cannot be run here.
+fn audisp_remote(dir: &Path, port: u16, format: &str, input: &str) -> bool {
+    if !have("/sbin/audisp-remote") || !have("/usr/bin/unshare") {
+        eprintln!("SKIP audisp-remote interop: /sbin/audisp-remote or unshare missing");
+        return false;
+    }
+    let conf = dir.join(format!("audisp-remote-{format}.conf"));
+    std::fs::write(
+        &conf,
+        format!(
+            "remote_server = 127.0.0.1\nport = {port}\ntransport = tcp\nmode = immediate\nqueue_depth = 10240\nformat = {format}\nnetwork_retry_time = 1\nmax_tries_per_record = 3\nmax_time_per_record = 5\nheartbeat_timeout = 0\nnetwork_failure_action = stop\nremote_ending_action = reconnect\nstartup_failure_action = warn_once_continue\n"
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new("/usr/bin/unshare")
+        .args([
+            "-m",
+            "sh",
+            "-c",
+            "mount --bind \"$1\" /etc/audit/audisp-remote.conf && exec /sbin/audisp-remote",
+            "sh",
+        ])
+        .arg(&conf)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("unshare");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    let t = Instant::now();
+    loop {
+        if let Ok(Some(st)) = child.try_wait() {
+            if !st.success() {
+                let mut e = String::new();
+                let _ = child.stderr.take().map(|mut s| s.read_to_string(&mut e));
+                if e.contains("mount") || e.contains("unshare") {
+                    eprintln!("SKIP audisp-remote interop: no private mount namespace ({e})");
+                    return false;
+                }
+                panic!("audisp-remote failed: {st} {e}");
+            }
+            return true;
+        }
+        if t.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("audisp-remote did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn audisp_input(node: &str, from: usize, n: usize) -> (String, Vec<String>) {
+    let mut input = String::new();
+    let mut want = Vec::new();
+    for i in from..from + n {
+        let r = rec(node, i);
+        input.push_str(&r);
+        input.push('\n');
+        want.push(r);
+        if i % 10 == 0 {
+            // audisp-remote strips end-of-event records.
+            input.push_str(&format!(
+                "node={node} type=EOE msg=audit(1700000000.{:03}:{}): \n",
+                i % 1000,
+                1000 + i
+            ));
+        }
+    }
+    (input, want)
+}
+
+#[test]
+fn real_audisp_remote_managed_and_ascii_every_record_once() {
+    let d = tmpdir("audisp");
+    let mut c = Collector::start(&d, "");
+    let (in1, mut want) = audisp_input("web1", 0, 300);
+    if !audisp_remote(&d, c.port, "managed", &in1) {
+        return;
+    }
+    let (in2, want2) = audisp_input("db2", 300, 300);
+    assert!(audisp_remote(&d, c.port, "ascii", &in2));
+    want.extend(want2);
+    assert!(wait_for(
+        || c.log().matches("type=DAEMON_CLOSE").count() == 2,
+        Duration::from_secs(5)
+    ));
+    c.stop();
+    let log = c.log();
+    assert_eq!(remote_lines(&log), want);
+}
+
+/// `msg=audit(T:S)` and `port=N` masked.
+fn masked(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(i) = rest.find("msg=audit(") {
+        out.push_str(&rest[..i + 10]);
+        let r = &rest[i + 10..];
+        let close = r.find(')').unwrap_or(r.len());
+        out.push('T');
+        rest = &r[close..];
+    }
+    out.push_str(rest);
+    let mut o2 = String::new();
+    let mut rest = out.as_str();
+    while let Some(i) = rest.find(" port=") {
+        o2.push_str(&rest[..i + 6]);
+        let r = &rest[i + 6..];
+        let end = r.find(' ').unwrap_or(r.len());
+        o2.push('P');
+        rest = &r[end..];
+    }
+    o2.push_str(rest);
+    o2
+}
+
+/// The records the real auditd writes as a collector for the same input,
+/// beside raudit's (DAEMON_START/END aside): same texts apart from time and port.
+#[test]
+fn accept_and_close_records_match_the_real_auditd() {
+    if !have("/sbin/auditd") {
+        eprintln!("SKIP accept_and_close_records_match_the_real_auditd: /sbin/auditd missing");
+        return;
+    }
+    // The real auditd writes /var/run/auditd.pid: run it alone.
+    let Some(_g) = common::kernel::guard("accept_and_close_records_match_the_real_auditd") else {
+        return;
+    };
+    let d = tmpdir("oracle");
+    let port = free_port();
+    let conf = d.join("oconf");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(
+        conf.join("auditd.conf"),
+        format!(
+            "{BASE_CONF}log_file = {}/oracle.log\ntcp_listen_port = {port}\n",
+            d.display()
+        ),
+    )
+    .unwrap();
+    let out = std::fs::File::create(d.join("oracle.out")).unwrap();
+    let mut oracle = Command::new("/sbin/auditd")
+        .args(["-f", "-c"])
+        .arg(&conf)
+        .stdout(out)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("auditd");
+    let listening = wait_for(
+        || TcpStream::connect(("127.0.0.1", port)).is_ok(),
+        Duration::from_secs(5),
+    );
+    let (input, _) = audisp_input("web1", 0, 5);
+    let ran = listening && audisp_remote(&d, port, "managed", &input);
+    std::thread::sleep(Duration::from_millis(300));
+    nix_kill(oracle.id() as i32, libc::SIGTERM);
+    let _ = oracle.wait();
+    if !ran {
+        return;
+    }
+    let oracle_out = read(&d.join("oracle.out"));
+
+    let mut c = Collector::start_on(&d, port, "");
+    // The same probe connection, then the same client.
+    drop(TcpStream::connect(("127.0.0.1", port)).unwrap());
+    assert!(wait_for(
+        || c.log().contains("type=DAEMON_CLOSE"),
+        Duration::from_secs(5)
+    ));
+    assert!(audisp_remote(&d, port, "managed", &input));
+    assert!(wait_for(
+        || c.log().matches("type=DAEMON_CLOSE").count() == 2,
+        Duration::from_secs(5)
+    ));
+    c.stop();
+    let pick = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| !l.starts_with("type=DAEMON_START") && !l.starts_with("type=DAEMON_END"))
+            .map(masked)
+            .collect()
+    };
+    let theirs = pick(&oracle_out);
+    assert!(theirs.len() >= 9, "{oracle_out}");
+    assert_eq!(pick(&c.log()), theirs);
+}
+
+// ---------------------------------------------------------------- TLS
+
+struct Pki {
+    ca_pem: String,
+    server: (String, String),
+    client: (String, String),
+    intruder: (String, String),
+    stranger: (String, String),
+    ca_der: rustls::pki_types::CertificateDer<'static>,
+}
+
+fn pki() -> Pki {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+    };
+    let ca = |name: &str| {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.distinguished_name.push(DnType::CommonName, name);
+        let k = KeyPair::generate().unwrap();
+        let c = p.self_signed(&k).unwrap();
+        (c, k)
+    };
+    let leaf = |name: &str, server: bool, issuer: &(rcgen::Certificate, KeyPair)| {
+        let mut p = CertificateParams::new(vec![name.to_string()]).unwrap();
+        p.distinguished_name.push(DnType::CommonName, name);
+        p.extended_key_usages = vec![if server {
+            ExtendedKeyUsagePurpose::ServerAuth
+        } else {
+            ExtendedKeyUsagePurpose::ClientAuth
+        }];
+        let k = KeyPair::generate().unwrap();
+        let c = p.signed_by(&k, &issuer.0, &issuer.1).unwrap();
+        (c.pem(), k.serialize_pem())
+    };
+    let root = ca("raudit test CA");
+    let other = ca("someone else's CA");
+    Pki {
+        ca_pem: root.0.pem(),
+        ca_der: root.0.der().clone(),
+        server: leaf("localhost", true, &root),
+        client: leaf("client1", false, &root),
+        intruder: leaf("intruder", false, &root),
+        stranger: leaf("client1", false, &other),
+    }
+}
+
+fn tls_client(
+    p: &Pki,
+    port: u16,
+    cert: Option<&(String, String)>,
+) -> rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(p.ca_der.clone()).unwrap();
+    let b = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots);
+    let cfg = match cert {
+        Some((c, k)) => b
+            .with_client_auth_cert(
+                vec![CertificateDer::from_pem_slice(c.as_bytes()).unwrap()],
+                PrivateKeyDer::from_pem_slice(k.as_bytes()).unwrap(),
+            )
+            .unwrap(),
+        None => b.with_no_client_auth(),
+    };
+    let conn =
+        rustls::ClientConnection::new(Arc::new(cfg), ServerName::try_from("localhost").unwrap())
+            .unwrap();
+    let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    rustls::StreamOwned::new(conn, s)
+}
+
+fn frame(k: u32, seq: u32, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    encode_frame(&mut out, k, 0, seq, payload).unwrap();
+    out
+}
+
+/// Sends one record over TLS; true if it was acknowledged.
+fn tls_send(
+    s: &mut rustls::StreamOwned<rustls::ClientConnection, TcpStream>,
+    seq: u32,
+    text: &str,
+) -> bool {
+    if s.write_all(&frame(kind::MESSAGE, seq, format!("{text}\n").as_bytes()))
+        .and_then(|()| s.flush())
+        .is_err()
+    {
+        return false;
+    }
+    let mut dec = Decoder::new(Mode::Managed);
+    let mut b = [0u8; 1024];
+    loop {
+        if let Ok(Some(Item::Frame(f))) = dec.next() {
+            return f.header.kind == kind::ACK && f.header.sequence == seq;
+        }
+        match s.read(&mut b) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => dec.feed(&b[..n]),
+        }
+    }
+}
+
+#[test]
+fn tls_mutual_auth_allow_list_and_refusals() {
+    let d = tmpdir("tls");
+    let p = pki();
+    std::fs::write(d.join("server.pem"), &p.server.0).unwrap();
+    std::fs::write(d.join("server.key"), &p.server.1).unwrap();
+    std::fs::write(d.join("ca.pem"), &p.ca_pem).unwrap();
+    let mut c = Collector::start(
+        &d,
+        &format!(
+            "transport = tls\ntls_cert = {0}/server.pem\ntls_key = {0}/server.key\ntls_ca = {0}/ca.pem\ntls_allowed_clients = client1\ntcp_max_per_addr = 16\ntcp_client_timeout = 1\n",
+            d.display()
+        ),
+    );
+    let mut good = tls_client(&p, c.port, Some(&p.client));
+    assert!(tls_send(&mut good, 1, &rec("client1", 1)));
+
+    // Slowloris: a ClientHello one byte at a time.
+    let mut slow = TcpStream::connect(("127.0.0.1", c.port)).unwrap();
+    let slow_start = Instant::now();
+    let mut slow_closed = false;
+    for (i, b) in [0x16u8, 0x03, 0x01, 0x00, 0x40, 0x01]
+        .iter()
+        .cycle()
+        .take(20)
+        .enumerate()
+    {
+        if slow.write_all(&[*b]).is_err() {
+            slow_closed = true;
+            break;
+        }
+        // The good client is not held up meanwhile.
+        assert!(tls_send(&mut good, 2 + i as u32, &rec("client1", 2 + i)));
+        std::thread::sleep(Duration::from_millis(150));
+        if slow_start.elapsed() > Duration::from_millis(2500) {
+            break;
+        }
+    }
+    slow_closed = slow_closed || closed_within(&mut slow, Duration::from_secs(2));
+    assert!(slow_closed, "slowloris client not closed");
+
+    // Plaintext managed frame on the TLS port.
+    let mut plain = c.connect();
+    plain
+        .write_all(&frame(
+            kind::MESSAGE,
+            1,
+            format!("{}\n", rec("plain", 1)).as_bytes(),
+        ))
+        .unwrap();
+    assert!(closed_within(&mut plain, Duration::from_secs(3)));
+
+    // No client certificate; a certificate from another CA; a name not allowed.
+    for (who, cert) in [
+        ("nocert", None),
+        ("stranger", Some(&p.stranger)),
+        ("intruder", Some(&p.intruder)),
+    ] {
+        let mut s = tls_client(&p, c.port, cert);
+        assert!(!tls_send(&mut s, 1, &rec(who, 1)), "{who} was accepted");
+    }
+    assert!(tls_send(&mut good, 100, &rec("client1", 100)));
+    drop(good);
+    assert!(c.alive());
+    c.stop();
+    let log = c.log();
+    assert!(
+        log.lines()
+            .filter(|l| l.starts_with("node=client1 "))
+            .count()
+            >= 3
+    );
+    for who in ["plain", "nocert", "stranger", "intruder"] {
+        assert!(
+            !log.contains(&format!("node={who} ")),
+            "{who} got in:\n{log}"
+        );
+    }
+    let refused = log.matches("op=tls addr=::ffff:127.0.0.1 port=").count();
+    assert_eq!(refused, 5, "{log}");
+    let err = c.stderr();
+    assert!(
+        err.contains("did not finish the TLS handshake within 1 s"),
+        "{err}"
+    );
+    assert!(err.contains("not in tls_allowed_clients"), "{err}");
+}
+
+#[test]
+fn local_events_no_leaves_the_kernel_alone() {
+    let d = tmpdir("nokernel");
+    let mut c = Collector::start(&d, "");
+    let pid: u32 = read(&d.join("pid")).trim().parse().unwrap();
+    if let Ok(mut s) = raudit_netlink::AuditSocket::open() {
+        if let Ok(st) = s.get_status() {
+            assert_ne!(st.pid, pid, "the collector registered with the kernel");
+        }
+    }
+    c.stop();
+    let log = c.log();
+    assert!(log.starts_with("type=DAEMON_START"));
+}
