@@ -226,6 +226,8 @@ struct Daemon {
     kernel_lost_start: Option<u32>,
     /// Consumers after the log writer (plugins, remote, JSON).
     sinks: Vec<Box<dyn Sink>>,
+    /// The remote-logging listener's counters, when listening.
+    net: Option<Arc<crate::listen::NetCounters>>,
     /// The end-to-end canary (`raudit_canary_interval`).
     canary: Option<Canary>,
     /// Events seen (changes of serial) and their rate.
@@ -636,6 +638,9 @@ impl Daemon {
         let prio = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
         let _ = writeln!(s, "process priority = {prio}");
         self.writer.write_state(&mut s);
+        if let Some(n) = &self.net {
+            crate::listen::write_state(n, &mut s);
+        }
         for sink in &self.sinks {
             sink.state(&mut s);
         }
@@ -1277,6 +1282,7 @@ pub fn main(args: &[OsString]) -> i32 {
         reported_loss: (0, 0, 0),
         kernel_lost_start: None,
         sinks: Vec::new(),
+        net: None,
         canary: None,
         events: 0,
         last_serial: 0,
@@ -1409,6 +1415,7 @@ pub fn main(args: &[OsString]) -> i32 {
         match crate::listen::Listener::start(&cfg, inbox.clone()) {
             Ok((l, mut c)) => {
                 c.open_state();
+                d.net = Some(l.counters());
                 (Some(l), Some(c))
             }
             Err(e) => {
@@ -1460,6 +1467,9 @@ pub fn main(args: &[OsString]) -> i32 {
             Some(Item::Control(Control::Signal { sig, .. })) if sig == libc::SIGHUP => {
                 if let Some(c) = collector.as_mut() {
                     c.reload(&d.writer.cfg);
+                }
+                if let Some(l) = listener.as_ref() {
+                    l.reconfigure(&d.writer.cfg);
                 }
             }
             Some(Item::Control(Control::Signal { .. })) => {}

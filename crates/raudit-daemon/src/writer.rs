@@ -947,6 +947,13 @@ impl LogWriter {
             self.cfg.name = n.name.clone();
         }
         self.cfg.distribute_network = n.distribute_network;
+        // auditd_tcp_listen_reconfigure: what changes without a restart.
+        self.cfg.tcp_client_min_port = n.tcp_client_min_port;
+        self.cfg.tcp_client_max_port = n.tcp_client_max_port;
+        self.cfg.tcp_max_per_addr = n.tcp_max_per_addr;
+        self.cfg.tcp_client_max_idle = n.tcp_client_max_idle;
+        self.cfg.use_libwrap = n.use_libwrap;
+        self.cfg.tcp_client_timeout = n.tcp_client_timeout;
         self.cfg.q_depth = n.q_depth;
         self.cfg.overflow_action = n.overflow_action;
         self.cfg.max_restarts = n.max_restarts;

@@ -945,3 +945,172 @@ fn local_events_no_leaves_the_kernel_alone() {
     let log = c.log();
     assert!(log.starts_with("type=DAEMON_START"));
 }
+
+#[test]
+fn sighup_changes_admission_and_the_state_report_counts_peers() {
+    let d = tmpdir("hup");
+    let mut c = Collector::start(&d, "tcp_max_per_addr = 1\n");
+    let pid = c.child.as_ref().unwrap().id() as i32;
+    let mut a = Raw::new(c.connect());
+    a.record(1, &rec("a", 1));
+    a.ack(1);
+    let mut b = c.connect();
+    assert!(closed_within(&mut b, Duration::from_secs(3)));
+    std::fs::write(
+        d.join("conf/auditd.conf"),
+        format!(
+            "{BASE_CONF}log_file = {}/audit.log\ntcp_listen_port = {}\ntcp_max_per_addr = 2\n",
+            d.display(),
+            c.port
+        ),
+    )
+    .unwrap();
+    nix_kill(pid, libc::SIGHUP);
+    assert!(wait_for(
+        || c.log().contains("op=reconfigure state=changed"),
+        Duration::from_secs(5)
+    ));
+    std::thread::sleep(Duration::from_millis(300));
+    let mut b = Raw::new(c.connect());
+    b.record(2, &rec("b", 2));
+    b.ack(2);
+    nix_kill(pid, libc::SIGCONT);
+    let state = d.join("state");
+    assert!(wait_for(
+        || read(&state).contains("total connections = 2"),
+        Duration::from_secs(5)
+    ));
+    let s = read(&state);
+    assert!(s.contains("listening for network connections = yes"), "{s}");
+    assert!(s.contains("active connections = 2"), "{s}");
+    drop((a, b));
+    c.stop();
+    assert_eq!(remote_lines(&c.log()), vec![rec("a", 1), rec("b", 2)]);
+}
+
+/// The real auditd on the kernel, with the real audisp-remote as its plugin,
+/// sends to raudit's collector: every record it dispatched arrives once.
+#[test]
+fn real_auditd_with_audisp_remote_plugin_sends_every_record_once() {
+    let test = "real_auditd_with_audisp_remote_plugin_sends_every_record_once";
+    if !have("/sbin/auditd") || !have("/sbin/audisp-remote") || !have("/usr/bin/unshare") {
+        eprintln!("SKIP {test}: auditd, audisp-remote or unshare missing");
+        return;
+    }
+    let Some(mut g) = common::kernel::guard(test) else {
+        return;
+    };
+    let d = tmpdir("plugin");
+    let mut c = Collector::start(&d, "");
+    let ad = d.join("auditd");
+    std::fs::create_dir_all(ad.join("plugins.d")).unwrap();
+    std::fs::write(
+        ad.join("auditd.conf"),
+        format!(
+            "log_file = {}/local.log\nlog_format = RAW\nname_format = user\nname = rs-interop\nspace_left = 75\nadmin_space_left = 50\nplugin_dir = {}/plugins.d\n",
+            d.display(),
+            ad.display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        ad.join("plugins.d/au-remote.conf"),
+        "active = yes\ndirection = out\npath = /sbin/audisp-remote\ntype = always\nformat = string\n",
+    )
+    .unwrap();
+    let rconf = ad.join("audisp-remote.conf");
+    std::fs::write(
+        &rconf,
+        format!(
+            "remote_server = 127.0.0.1\nport = {}\ntransport = tcp\nmode = immediate\nformat = managed\nnetwork_retry_time = 1\nmax_tries_per_record = 3\nmax_time_per_record = 5\nheartbeat_timeout = 0\nnetwork_failure_action = stop\nremote_ending_action = reconnect\nstartup_failure_action = warn_once_continue\n",
+            c.port
+        ),
+    )
+    .unwrap();
+    let out = std::fs::File::create(d.join("local.out")).unwrap();
+    let child = Command::new("/usr/bin/unshare")
+        .args([
+            "-m",
+            "sh",
+            "-c",
+            "mount --bind \"$1\" /etc/audit/audisp-remote.conf && exec /sbin/auditd -f -c \"$2\"",
+            "sh",
+        ])
+        .arg(&rconf)
+        .arg(&ad)
+        .stdout(out)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("auditd");
+    let apid = child.id() as i32;
+    g.children.push(child);
+    let local = d.join("local.out");
+    assert!(
+        wait_for(
+            || read(&local).contains("type=DAEMON_START"),
+            Duration::from_secs(10)
+        ),
+        "auditd did not start"
+    );
+    // Records go to auditd only once it is registered.
+    assert!(
+        wait_for(
+            || raudit_netlink::AuditSocket::open()
+                .and_then(|mut s| s.get_status())
+                .map(|st| st.pid as i32 == apid)
+                .unwrap_or(false),
+            Duration::from_secs(10)
+        ),
+        "auditd did not register"
+    );
+    let target = d.join("watched");
+    std::fs::write(&target, b"x").unwrap();
+    let tp = target.to_str().unwrap();
+    let st = Command::new("auditctl")
+        .args(["-w", tp, "-p", "wa", "-k", "rs_interop"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    for i in 0..20 {
+        std::fs::write(&target, format!("{i}")).unwrap();
+    }
+    let _ = Command::new("auditctl")
+        .args(["-W", tp, "-p", "wa", "-k", "rs_interop"])
+        .stdout(Stdio::null())
+        .status();
+    let count = |s: &str| {
+        s.lines()
+            .filter(|l| l.contains("key=\"rs_interop\"") && l.contains("type=SYSCALL"))
+            .count()
+    };
+    assert!(wait_for(
+        || count(&read(&local)) >= 20,
+        Duration::from_secs(10)
+    ));
+    let want = count(&read(&local));
+    assert!(
+        wait_for(|| count(&c.log()) >= want, Duration::from_secs(10)),
+        "collector has {} of {want}",
+        count(&c.log())
+    );
+    nix_kill(apid, libc::SIGTERM);
+    assert!(wait_for(
+        || c.log().contains("type=DAEMON_CLOSE"),
+        Duration::from_secs(10)
+    ));
+    c.stop();
+    let local_text = read(&local);
+    let local_lines: std::collections::HashSet<&str> = local_text.lines().collect();
+    let log = c.log();
+    let remote: Vec<&str> = log
+        .lines()
+        .filter(|l| l.starts_with("node=rs-interop "))
+        .collect();
+    let uniq: std::collections::HashSet<&str> = remote.iter().copied().collect();
+    assert_eq!(uniq.len(), remote.len(), "a record arrived twice");
+    for l in &remote {
+        assert!(local_lines.contains(l), "not in auditd's log: {l}");
+    }
+    assert_eq!(count(&log), want);
+}

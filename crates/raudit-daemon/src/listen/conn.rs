@@ -111,6 +111,10 @@ impl Conn {
         self.peer
     }
 
+    pub(super) fn silent_for(&self, now: Instant) -> Duration {
+        now.saturating_duration_since(self.last_activity)
+    }
+
     pub(super) fn is_closed(&self) -> bool {
         self.closed
     }

@@ -179,15 +179,29 @@ impl Settings {
 pub struct NetCounters {
     /// Connections open now.
     pub open: AtomicUsize,
+    /// Of those, the ones that sent something within `tcp_client_max_idle`
+    /// (or the last minute).
+    pub active: AtomicUsize,
 }
 
 /// The running listener thread.
 pub struct Listener {
     stop: Arc<AtomicBool>,
+    settings: Arc<Mutex<Settings>>,
     replies: Arc<Replies>,
     handle: Option<JoinHandle<()>>,
     counters: Arc<NetCounters>,
     port: u16,
+}
+
+/// Lines for the state report (auditd's `write_connection_state`).
+pub fn write_state(c: &NetCounters, out: &mut String) {
+    use std::fmt::Write as _;
+    let n = c.open.load(Ordering::Relaxed);
+    let a = c.active.load(Ordering::Relaxed);
+    let _ = writeln!(out, "listening for network connections = yes");
+    let _ = writeln!(out, "active connections = {a}");
+    let _ = writeln!(out, "total connections = {n}");
 }
 
 /// `%52s:%u` as auditd's `sockaddr_to_addr` prints a peer in messages.
@@ -258,12 +272,14 @@ impl Listener {
         let collector = Collector::new(cfg, replies.clone());
         let stop = Arc::new(AtomicBool::new(false));
         let counters = Arc::new(NetCounters::default());
+        let settings = Arc::new(Mutex::new(Settings::from(cfg)));
         let mut net = Net {
             listener: l,
             wake: r,
             inbox,
             replies: replies.clone(),
             settings: Settings::from(cfg),
+            shared: settings.clone(),
             tls,
             allow: Arc::new(cfg.tls_allowed_clients.clone()),
             conns: HashMap::new(),
@@ -279,6 +295,7 @@ impl Listener {
         Ok((
             Listener {
                 stop,
+                settings,
                 replies,
                 handle: Some(handle),
                 counters,
@@ -293,13 +310,16 @@ impl Listener {
         self.port
     }
 
-    /// Lines for the state report (auditd's `write_connection_state`).
-    pub fn state(&self, out: &mut String) {
-        use std::fmt::Write as _;
-        let n = self.counters.open.load(Ordering::Relaxed);
-        let _ = writeln!(out, "listening for network connections = yes");
-        let _ = writeln!(out, "active connections = {n}");
-        let _ = writeln!(out, "total connections = {n}");
+    /// The counters (for the state report).
+    pub fn counters(&self) -> Arc<NetCounters> {
+        self.counters.clone()
+    }
+
+    /// SIGHUP: what auditd changes without a restart (`tcp_client_ports`,
+    /// `tcp_max_per_addr`, `tcp_client_max_idle`; raudit's `tcp_client_timeout`).
+    /// The port, queue, transport and certificates stay as they were.
+    pub fn reconfigure(&self, cfg: &Config) {
+        *self.settings.lock().unwrap_or_else(|e| e.into_inner()) = Settings::from(cfg);
     }
 
     /// Stops: every peer gets `ENDING` and is closed (its `DAEMON_CLOSE`
@@ -326,6 +346,7 @@ struct Net {
     inbox: Arc<Inbox>,
     replies: Arc<Replies>,
     settings: Settings,
+    shared: Arc<Mutex<Settings>>,
     tls: Option<Arc<rustls::ServerConfig>>,
     allow: Arc<Vec<String>>,
     conns: HashMap<u64, Conn>,
@@ -348,6 +369,11 @@ impl Net {
                 self.shutdown();
                 return;
             }
+            self.settings = self
+                .shared
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
             let paused = !self.batch.is_empty();
             fds.clear();
             ids.clear();
@@ -415,6 +441,17 @@ impl Net {
             self.counters
                 .open
                 .store(self.conns.len(), Ordering::Relaxed);
+            let window = if self.settings.max_idle.is_zero() {
+                Duration::from_secs(60)
+            } else {
+                self.settings.max_idle
+            };
+            let active = self
+                .conns
+                .values()
+                .filter(|c| c.silent_for(now) < window)
+                .count();
+            self.counters.active.store(active, Ordering::Relaxed);
         }
     }
 
