@@ -901,6 +901,9 @@ fn spawn_signal_thread(inbox: Arc<Inbox>) {
                     if s == nix::sys::wait::WaitStatus::StillAlive {
                         break;
                     }
+                    if let Some(pid) = s.pid() {
+                        crate::dispatch::child_reaped(pid.as_raw());
+                    }
                 }
                 continue;
             }
@@ -1289,6 +1292,10 @@ pub fn main(args: &[OsString]) -> i32 {
         last_tick_events: 0,
         event_rate: 0.0,
     };
+
+    // The plugin dispatcher starts before DAEMON_START (auditd's init_dispatcher).
+    d.sinks
+        .push(Box::new(crate::dispatch::Dispatcher::new(&d.writer.cfg)));
 
     // DAEMON_START.
     let release = nix::sys::utsname::uname()

@@ -15,11 +15,14 @@
 //!   each with its own queue; EOE reaches them though it never reaches the log.
 //! - [`listen`]: remote logging — the TCP/TLS listener (a second source)
 //!   and the collector that writes peers' records and answers them.
+//! - [`dispatch`]: the plugin dispatcher (a sink): `plugin_dir`, one queue and
+//!   thread per plugin, string/binary formats, restarts, builtin `af_unix`.
 //! - [`daemon`]: the daemon's life: options, signals, pid and state files.
 
 pub mod canary;
 pub mod config;
 pub mod daemon;
+pub mod dispatch;
 pub mod format;
 pub mod gaps;
 pub mod json;
