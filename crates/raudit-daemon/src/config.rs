@@ -295,6 +295,19 @@ pub struct Config {
     /// raudit: `remote_state_file`, where the last sequence written per
     /// raudit client stream is kept (default: `raudit-remote.state` beside the log)
     pub remote_state_file: Option<PathBuf>,
+    /// `raudit_json_output` (raudit only): `stdout` or a file for the JSON
+    /// event stream; None (`none`, the default): no JSON output.
+    pub json_output: Option<String>,
+    /// `raudit_json_max_file` (raudit only): MiB before the JSON file rotates (0: never).
+    pub json_max_file: u64,
+    /// `raudit_json_num_files` (raudit only): rotated JSON files kept (default 5).
+    pub json_num_files: u32,
+    /// `raudit_json_status_interval` (raudit only): seconds between status
+    /// objects in the JSON stream (default 60; 0: only at the end).
+    pub json_status_interval: u32,
+    /// `raudit_json_settings` (raudit only): a file of JSON settings
+    /// (`name = value`: ancestry depth, labels, filters).
+    pub json_settings: Option<String>,
 }
 
 impl Default for Config {
@@ -352,6 +365,11 @@ impl Default for Config {
             tls_allowed_clients: Vec::new(),
             tcp_client_timeout: 10,
             remote_state_file: None,
+            json_output: None,
+            json_max_file: 0,
+            json_num_files: 5,
+            json_status_interval: 60,
+            json_settings: None,
         }
     }
 }
@@ -1117,6 +1135,21 @@ impl Parser<'_> {
                 self.c.tcp_client_timeout = n as u32;
             }
             "remote_state_file" => self.c.remote_state_file = Some(PathBuf::from(v)),
+            "raudit_json_output" => {
+                self.c.json_output = (v != "none").then(|| v.to_string());
+            }
+            "raudit_json_max_file" => {
+                self.c.json_max_file = self.number_max(v, line, INT_MAX)?;
+            }
+            "raudit_json_num_files" => {
+                self.c.json_num_files = self.number_max(v, line, 999)? as u32;
+            }
+            "raudit_json_status_interval" => {
+                self.c.json_status_interval = self.number_max(v, line, INT_MAX)? as u32;
+            }
+            "raudit_json_settings" => {
+                self.c.json_settings = Some(v.to_string());
+            }
             _ => {}
         }
         Ok(())
@@ -1295,6 +1328,11 @@ const KEYWORDS: &[(&str, u8)] = &[
     ("tls_allowed_clients", 0),
     ("tcp_client_timeout", 0),
     ("remote_state_file", 0),
+    ("raudit_json_output", 0),
+    ("raudit_json_max_file", 0),
+    ("raudit_json_num_files", 0),
+    ("raudit_json_status_interval", 0),
+    ("raudit_json_settings", 0),
 ];
 
 /// A line (number, text) or the number of a line too long.

@@ -228,6 +228,8 @@ struct Daemon {
     sinks: Vec<Box<dyn Sink>>,
     /// The remote-logging listener's counters, when listening.
     net: Option<Arc<crate::listen::NetCounters>>,
+    /// Loss counters the JSON status objects report.
+    loss: Arc<crate::json::LossCounters>,
     /// The end-to-end canary (`raudit_canary_interval`).
     canary: Option<Canary>,
     /// Events seen (changes of serial) and their rate.
@@ -760,6 +762,12 @@ impl Daemon {
             self.daemon_event(AUDIT_DAEMON_ERR, &text);
         }
         self.reported_loss = now;
+        self.loss.gaps.store(now.0, Ordering::Relaxed);
+        self.loss.enobufs.store(now.1, Ordering::Relaxed);
+        self.loss.kernel_lost.store(
+            u64::from(now.2.wrapping_sub(self.kernel_lost_start.unwrap_or(now.2))),
+            Ordering::Relaxed,
+        );
     }
 }
 
@@ -1286,6 +1294,7 @@ pub fn main(args: &[OsString]) -> i32 {
         kernel_lost_start: None,
         sinks: Vec::new(),
         net: None,
+        loss: Arc::default(),
         canary: None,
         events: 0,
         last_serial: 0,
@@ -1322,6 +1331,11 @@ pub fn main(args: &[OsString]) -> i32 {
             std::process::id()
         ),
     };
+    match crate::json::sink_from_config(&cfg, d.loss.clone()) {
+        Ok(Some(s)) => d.sinks.push(s),
+        Ok(None) => {}
+        Err(e) => msg(Level::Err, &format!("JSON output not started: {e}")),
+    }
     d.daemon_event(AUDIT_DAEMON_START, &start);
     avoid_oom_killer();
     msg(Level::Debug, "config_manager init complete");

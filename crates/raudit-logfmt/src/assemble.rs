@@ -85,6 +85,12 @@ impl<T: Ord + Copy> Sorted<T> {
     fn len(&self) -> usize {
         self.0.len()
     }
+    fn remove(&mut self, v: &T) {
+        let at = self.0.partition_point(|x| x < v);
+        if self.0.get(at) == Some(v) {
+            self.0.remove(at);
+        }
+    }
 }
 
 struct Slot {
@@ -237,6 +243,24 @@ impl Assembler {
         }
     }
 
+    /// An `EOE` record for `hdr`'s identity arrived (a live kernel stream): the
+    /// event being built with that identity and node is complete.
+    pub fn end_of_event(&mut self, hdr: &Header<'_>) {
+        let mut at = self.building.get(&hdr.id).copied();
+        while let Some(i) = at {
+            let Some(slot) = &self.slots[i] else {
+                break;
+            };
+            if slot.ev.node.as_deref() == hdr.node {
+                let sec = slot.ev.id.sec;
+                self.by_sec.remove(&(sec, i));
+                self.complete(i);
+                return;
+            }
+            at = slot.next_same;
+        }
+    }
+
     /// Marks every held event complete (end of input).
     pub fn terminate_all(&mut self) {
         while let Some((_, j)) = self.by_sec.pop_first() {
@@ -304,6 +328,23 @@ mod tests {
         ]);
         // 3 is older than everything and complete: it leaves at once; 2 waits for 1.
         assert_eq!(got, vec![(3, 1), (1, 1), (2, 1)]);
+    }
+
+    #[test]
+    fn eoe_completes_its_event_at_once() {
+        let mut a = Assembler::new(2);
+        for l in [
+            "type=SYSCALL msg=audit(10.000:1): a",
+            "type=PATH msg=audit(10.000:1): b",
+        ] {
+            let h = parse_header(l.as_bytes(), 2).unwrap();
+            a.add(&h, l.as_bytes());
+        }
+        assert!(a.next_ready().is_none());
+        let h = parse_header(b"type=EOE msg=audit(10.000:1): ", 2).unwrap();
+        a.end_of_event(&h);
+        assert_eq!(a.next_ready().map(|e| e.len()), Some(2));
+        assert_eq!(a.held(), 0);
     }
 
     #[test]

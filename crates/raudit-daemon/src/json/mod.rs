@@ -1,7 +1,446 @@
-//! The JSON output of the daemon and of `raudit json --plugin`.
+//! The JSON output of the daemon (a [`Sink`]) and of `raudit json --plugin`.
+//!
+//! Records are assembled into events (`EOE` ends an event at once; an idle second
+//! ends the rest), passed through [`raudit_json::Pipeline`] (process table seeded
+//! from /proc and kept from the events, filters) and written as JSON lines.
+//!
+//! The stream carries status objects (every `raudit_json_status_interval`
+//! seconds and at the end) so a consumer can prove completeness:
+//!
+//! ```text
+//! {"RAUDIT_STATUS":{"time":1700000000,"kernel_lost":0,"sequence_gaps":0,
+//!   "enobufs":0,"filtered":0,"overflow":{"json":0}}}
+//! ```
+//!
+//! `kernel_lost` is the kernel's lost counter since the daemon started,
+//! `sequence_gaps` the serial numbers the kernel assigned that never arrived,
+//! `enobufs` netlink socket overflows, `filtered` events dropped by the JSON
+//! filters, `overflow` records each sink dropped because its queue was full.
+//!
+//! auditd.conf keys (raudit only; files without them parse as before):
+//! `raudit_json_output` (`none` (default), `stdout` or a file path),
+//! `raudit_json_max_file` (MiB before rotation, 0 = never), `raudit_json_num_files`
+//! (rotated files kept, default 5), `raudit_json_status_interval` (seconds,
+//! default 60, 0 = only at the end), `raudit_json_settings` (a file of
+//! `name = value` lines: the settings of `raudit_json::filter`).
 
-/// `raudit json --plugin`.
-pub fn plugin_main(_settings: raudit_json::Settings) -> i32 {
-    eprintln!("raudit json --plugin: not yet");
-    1
+pub mod output;
+pub mod procfs;
+
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use raudit_json::{Pipeline, Settings};
+use raudit_logfmt::{parse_header, Assembler};
+
+use crate::sink::{Record, Sink};
+use output::Output;
+
+/// Counters of loss the status objects report, shared by the daemon and its sinks.
+#[derive(Debug, Default)]
+pub struct LossCounters {
+    /// Kernel `lost` since the daemon started.
+    pub kernel_lost: AtomicU64,
+    /// Sequence gaps.
+    pub gaps: AtomicU64,
+    /// Netlink ENOBUFS.
+    pub enobufs: AtomicU64,
+    overflows: Mutex<Vec<(String, Arc<AtomicU64>)>>,
+}
+
+impl LossCounters {
+    /// A counter of records a sink named `name` dropped on queue overflow.
+    pub fn register(&self, name: &str) -> Arc<AtomicU64> {
+        let c = Arc::new(AtomicU64::new(0));
+        if let Ok(mut v) = self.overflows.lock() {
+            v.push((name.to_string(), c.clone()));
+        }
+        c
+    }
+
+    /// Appends a status object line.
+    pub fn write_status(&self, filtered: u64, out: &mut Vec<u8>) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let l = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        out.extend_from_slice(
+            format!(
+                "{{\"RAUDIT_STATUS\":{{\"time\":{now},\"kernel_lost\":{},\"sequence_gaps\":{},\"enobufs\":{},\"filtered\":{filtered},\"overflow\":{{",
+                l(&self.kernel_lost),
+                l(&self.gaps),
+                l(&self.enobufs)
+            )
+            .as_bytes(),
+        );
+        if let Ok(v) = self.overflows.lock() {
+            for (i, (n, c)) in v.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                raudit_json::write::key(out, n.as_bytes());
+                raudit_json::write::uint(out, l(c));
+            }
+        }
+        out.extend_from_slice(b"}}}\n");
+    }
+}
+
+/// Records → events → JSON lines in `out` (see the module documentation).
+pub struct LiveJson {
+    asm: Assembler,
+    pipe: Pipeline,
+    procs: procfs::ProcFs,
+    /// JSON lines not yet written.
+    pub out: Vec<u8>,
+    last_input: Instant,
+    line: Vec<u8>,
+    /// Serial gaps seen in the stream (plugin mode: the daemon counts its own).
+    gaps: Option<crate::gaps::GapTracker>,
+}
+
+impl LiveJson {
+    /// A live pipeline; the process table is seeded from /proc when ancestry is on.
+    pub fn new(settings: Settings, eoe_timeout: i64) -> LiveJson {
+        let mut pipe = Pipeline::new(Box::new(crate::names::SystemNames::default()), settings);
+        if pipe.settings.depth > 0 || !pipe.settings.label_names.is_empty() {
+            procfs::seed(&mut pipe.table, &pipe.settings);
+        }
+        LiveJson {
+            asm: Assembler::new(eoe_timeout.max(1)),
+            pipe,
+            procs: procfs::ProcFs,
+            out: Vec::with_capacity(1 << 20),
+            last_input: Instant::now(),
+            line: Vec::new(),
+            gaps: None,
+        }
+    }
+
+    /// Events dropped by the filters.
+    pub fn filtered(&self) -> u64 {
+        self.pipe.dropped
+    }
+
+    /// One record line as logged (`[node=… ]type=… msg=audit(…): …`, ENRICHED or not).
+    pub fn line(&mut self, text: &[u8]) {
+        self.last_input = Instant::now();
+        let Ok(h) = parse_header(text, self.asm.eoe_timeout()) else {
+            return;
+        };
+        if let Some(g) = &mut self.gaps {
+            if !(1200..1300).contains(&h.rtype) {
+                g.observe(h.id.serial);
+            }
+        }
+        if h.rtype == 1320 {
+            self.asm.end_of_event(&h);
+        } else {
+            self.asm.add(&h, text);
+        }
+        self.drain();
+    }
+
+    /// A record from the dispatcher's binary protocol: VER0 data is the kernel's
+    /// payload (given a `type=NAME msg=` prefix here), VER2 the formatted record.
+    pub fn frame(&mut self, ver: u32, rtype: u32, data: &[u8]) {
+        if ver == 0 {
+            let mut l = std::mem::take(&mut self.line);
+            l.clear();
+            l.extend_from_slice(b"type=");
+            crate::format::type_name(rtype as u16, &mut l);
+            l.extend_from_slice(b" msg=");
+            l.extend_from_slice(data);
+            self.line(&l);
+            self.line = l;
+        } else {
+            self.line(data);
+        }
+    }
+
+    /// Ends held events when no record came for a second (the kernel ends
+    /// multi-record events with EOE; this catches the rest).
+    pub fn idle_check(&mut self) {
+        if self.asm.held() > 0 && self.last_input.elapsed() >= Duration::from_secs(1) {
+            self.finish();
+        }
+    }
+
+    /// Ends every held event.
+    pub fn finish(&mut self) {
+        self.asm.terminate_all();
+        self.drain();
+    }
+
+    fn drain(&mut self) {
+        while let Some(ev) = self.asm.next_ready() {
+            self.pipe.event(&ev, Some(&mut self.procs), &mut self.out);
+            self.asm.recycle(ev);
+        }
+    }
+}
+
+/// Reads a `raudit_json_settings` file: `name = value` lines, `#` comments.
+pub fn load_settings(path: &str) -> Result<Settings, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut s = Settings::default();
+    for (n, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        let (k, v) = l
+            .split_once('=')
+            .ok_or_else(|| format!("{path}:{}: expected name = value", n + 1))?;
+        s.set(k.trim(), v.trim())
+            .map_err(|e| format!("{path}:{}: {e}", n + 1))?;
+    }
+    Ok(s)
+}
+
+enum Msg {
+    Batch(Vec<u8>),
+    Stop,
+}
+
+/// Queue length in batches (each up to [`BATCH`] bytes).
+const QUEUE: usize = 256;
+const BATCH: usize = 256 << 10;
+
+/// The daemon's JSON sink: records are batched, queued to a worker thread
+/// (a full queue drops the batch and counts its records), assembled and written.
+pub struct JsonSink {
+    tx: SyncSender<Msg>,
+    batch: Vec<u8>,
+    batch_records: u64,
+    overflow: Arc<AtomicU64>,
+    worker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl JsonSink {
+    /// Starts the worker writing to `out`.
+    pub fn start(
+        settings: Settings,
+        out: Output,
+        eoe_timeout: i64,
+        status_every: Duration,
+        loss: Arc<LossCounters>,
+    ) -> JsonSink {
+        let (tx, rx) = std::sync::mpsc::sync_channel(QUEUE);
+        let overflow = loss.register("json");
+        let worker = std::thread::Builder::new()
+            .name("json".into())
+            .spawn(move || worker(rx, settings, out, eoe_timeout, status_every, loss))
+            .ok();
+        JsonSink {
+            tx,
+            batch: Vec::with_capacity(BATCH + (16 << 10)),
+            batch_records: 0,
+            overflow,
+            worker,
+        }
+    }
+
+    fn send(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let b = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH + (16 << 10)));
+        match self.tx.try_send(Msg::Batch(b)) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
+                self.overflow
+                    .fetch_add(self.batch_records, Ordering::Relaxed);
+            }
+        }
+        self.batch_records = 0;
+    }
+}
+
+fn worker(
+    rx: Receiver<Msg>,
+    settings: Settings,
+    mut out: Output,
+    eoe_timeout: i64,
+    status_every: Duration,
+    loss: Arc<LossCounters>,
+) {
+    let mut live = LiveJson::new(settings, eoe_timeout);
+    let mut last_status = Instant::now();
+    loop {
+        match rx.recv_timeout(Duration::from_millis(500)) {
+            Ok(Msg::Batch(b)) => {
+                for l in b.split(|&c| c == b'\n') {
+                    if !l.is_empty() {
+                        live.line(l);
+                    }
+                }
+            }
+            Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => live.idle_check(),
+        }
+        if !status_every.is_zero() && last_status.elapsed() >= status_every {
+            loss.write_status(live.filtered(), &mut live.out);
+            last_status = Instant::now();
+        }
+        out.write(&live.out);
+        live.out.clear();
+    }
+    live.finish();
+    loss.write_status(live.filtered(), &mut live.out);
+    out.write(&live.out);
+}
+
+impl Sink for JsonSink {
+    fn name(&self) -> &str {
+        "json"
+    }
+
+    fn record(&mut self, rec: &Record<'_>) {
+        self.batch.extend_from_slice(rec.text);
+        if !rec.text.ends_with(b"\n") {
+            self.batch.push(b'\n');
+        }
+        self.batch_records += 1;
+        if self.batch.len() >= BATCH {
+            self.send();
+        }
+    }
+
+    fn tick(&mut self) {
+        self.send();
+    }
+
+    fn state(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = writeln!(
+            out,
+            "json overflow records = {}",
+            self.overflow.load(Ordering::Relaxed)
+        );
+    }
+
+    fn shutdown(&mut self) {
+        self.send();
+        let _ = self.tx.send(Msg::Stop);
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
+}
+
+/// `raudit json --plugin`: the audisp protocol on stdin (binary frames or string
+/// lines, detected from the first bytes), JSON lines on stdout, a status object
+/// (sequence gaps seen in the stream, filtered events) every minute and at the end.
+pub fn plugin_main(settings: Settings) -> i32 {
+    use raudit_wire::audisp::{BinaryDecoder, Layout, LineDecoder, HEADER_LEN, MAX_LINE};
+    let mut live = LiveJson::new(settings, 2);
+    live.gaps = Some(crate::gaps::GapTracker::new(4096));
+    let loss = LossCounters::default();
+    let mut out = Output::Stdout;
+    let mut stdin = std::io::stdin().lock();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut first = true;
+    let mut binary = false;
+    let mut bin = BinaryDecoder::new(Layout::Padded);
+    let mut lines = LineDecoder::new(MAX_LINE);
+    let mut last_status = Instant::now();
+    loop {
+        let n = match stdin.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        let data = &buf[..n];
+        if first {
+            first = false;
+            // a binary header starts with ver 0 or 1 as a host-endian u32, then hlen 16
+            binary = data.len() >= 8
+                && data[1..4] == [0, 0, 0]
+                && data[0] <= 1
+                && u32::from_ne_bytes([data[4], data[5], data[6], data[7]]) == HEADER_LEN as u32;
+        }
+        if binary {
+            bin.feed(data);
+            loop {
+                match bin.next_frame() {
+                    Ok(Some(f)) => {
+                        let (ver, rtype) = (f.header.ver, f.header.rtype);
+                        let d = f.data.to_vec();
+                        live.frame(ver, rtype, &d);
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        eprintln!("raudit json --plugin: {e}");
+                        return 1;
+                    }
+                }
+            }
+        } else {
+            lines.feed(data);
+            loop {
+                match lines.next_line() {
+                    Ok(Some(l)) => {
+                        let l = l.to_vec();
+                        live.line(&l);
+                    }
+                    Ok(None) => break,
+                    Err(e) => eprintln!("raudit json --plugin: {e}"),
+                }
+            }
+        }
+        live.idle_check();
+        if last_status.elapsed() >= Duration::from_secs(60) {
+            let g = live.gaps.as_ref().map_or(0, |g| g.gaps());
+            loss.gaps.store(g, Ordering::Relaxed);
+            loss.write_status(live.filtered(), &mut live.out);
+            last_status = Instant::now();
+        }
+        if !out.write(&live.out) {
+            return 1;
+        }
+        live.out.clear();
+    }
+    if let Some(l) = lines.finish() {
+        let l = l.to_vec();
+        live.line(&l);
+    }
+    live.finish();
+    if let Some(g) = &mut live.gaps {
+        g.settle_all();
+        loss.gaps.store(g.gaps(), Ordering::Relaxed);
+    }
+    loss.write_status(live.filtered(), &mut live.out);
+    out.write(&live.out);
+    0
+}
+
+/// The JSON sink the configuration asks for (`raudit_json_output`), if any.
+pub fn sink_from_config(
+    cfg: &crate::config::Config,
+    loss: Arc<LossCounters>,
+) -> Result<Option<Box<dyn Sink>>, String> {
+    let Some(o) = &cfg.json_output else {
+        return Ok(None);
+    };
+    let settings = match &cfg.json_settings {
+        Some(p) => load_settings(p)?,
+        None => Settings::default(),
+    };
+    let out = if o == "stdout" {
+        Output::Stdout
+    } else {
+        Output::file(o.into(), cfg.json_max_file << 20, cfg.json_num_files)
+    };
+    Ok(Some(Box::new(JsonSink::start(
+        settings,
+        out,
+        cfg.end_of_event_timeout.min(3600) as i64,
+        Duration::from_secs(u64::from(cfg.json_status_interval)),
+        loss,
+    ))))
 }
