@@ -99,6 +99,12 @@ const TOOLS: &[Tool] = &[
         run: cmd::sql::index_main,
     },
     Tool {
+        sub: "remote",
+        alias: Some("audisp-remote"),
+        about: "send audit records to a remote collector (audisp-remote)",
+        run: cmd::remote::main,
+    },
+    Tool {
         sub: "autrace",
         alias: Some("autrace"),
         about: "trace a program's system calls with audit rules (autrace)",

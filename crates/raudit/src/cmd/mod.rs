@@ -10,6 +10,7 @@ pub mod ctl;
 pub mod daemon;
 pub mod explain;
 pub mod json;
+pub mod remote;
 pub mod report;
 pub mod rules;
 pub mod search;
