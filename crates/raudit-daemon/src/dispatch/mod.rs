@@ -216,7 +216,9 @@ pub fn load_dir(dir: &str) -> Vec<PluginConf> {
         match r {
             Ok(Some(c)) if c.active => out.push(c),
             Ok(_) => {}
-            Err(pconfig::Skipped) => msg(Level::Err, &format!("Skipping {name} plugin due to errors")),
+            Err(pconfig::Skipped) => {
+                msg(Level::Err, &format!("Skipping {name} plugin due to errors"))
+            }
         }
     }
     out
