@@ -447,10 +447,12 @@ impl Daemon {
                 Some((auid, p, ctx)) => {
                     let t = signal_info_text("resume-logging", auid, p, &ctx, "success");
                     self.writer.resume();
+                    self.sinks.iter_mut().for_each(|s| s.resume());
                     self.daemon_event(AUDIT_DAEMON_RESUME, &t);
                 }
                 None => {
                     self.writer.resume();
+                    self.sinks.iter_mut().for_each(|s| s.resume());
                     self.daemon_event(
                         AUDIT_DAEMON_RESUME,
                         "op=resume-logging auid=-1 pid=-1 subj=? res=success",

@@ -37,6 +37,8 @@ pub trait Sink: Send {
     fn tick(&mut self) {}
     /// SIGHUP with the new configuration (already checked).
     fn reload(&mut self, _cfg: &Config) {}
+    /// SIGUSR2 (resume logging): a sink that suspended itself resumes.
+    fn resume(&mut self) {}
     /// Lines for the SIGCONT state report / `--status` (`name = value\n`).
     fn state(&self, _out: &mut String) {}
     /// The daemon stops: deliver what is queued as far as possible, stop

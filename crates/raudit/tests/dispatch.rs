@@ -321,7 +321,14 @@ fn string_binary_and_a_slow_plugin() {
     assert_eq!(got, want);
     assert_eq!(eoe, ids.len(), "one EOE per event");
     // Binary: ver 0 frames carrying the same records and EOEs.
+    let slow_pid = plugin_stat(&st, "slow.conf", "pid").unwrap() as i32;
+    assert!(slow_pid > 0);
     stop_raudit(&mut g, pid);
+    // The stalled program got SIGTERM (its signal mask is not the daemon's).
+    assert!(
+        wait_for(|| nix_kill(slow_pid, 0) != 0, Duration::from_secs(3)),
+        "plugin {slow_pid} still alive after the daemon stopped"
+    );
     let frames = frames_as_lines(&std::fs::read(d.join("out/bin")).unwrap());
     assert!(frames.iter().all(|(v, _)| *v == 0));
     let text: String = frames.iter().map(|(_, l)| format!("{l}\n")).collect();
@@ -395,6 +402,21 @@ fn crash_restart_and_sighup() {
             d.join("out/crash").display()
         ),
     );
+    // Kept across SIGHUP: writes a line for each SIGHUP it gets.
+    let hup = d.join("hup");
+    script(
+        &hup,
+        "trap 'echo HUP $$ >> \"$1\"' HUP\nwhile :; do sleep 0.1 & wait $!; done",
+    );
+    plugin(
+        &d,
+        "hup.conf",
+        &format!(
+            "active = yes\npath = {}\nargs = {}\n",
+            hup.display(),
+            d.join("out/hup").display()
+        ),
+    );
     let pid = start_raudit(&mut g, &d, &[]);
     let watched = d.join("watched");
     std::fs::write(&watched, "").unwrap();
@@ -444,7 +466,24 @@ fn crash_restart_and_sighup() {
     let st = status(&d);
     assert!(st.contains("plugin str.conf = "), "{st}");
     assert!(!st.contains("plugin crash.conf = "), "{st}");
-    assert!(st.contains("Number of active plugins = 1"), "{st}");
+    assert!(st.contains("Number of active plugins = 2"), "{st}");
+    // The unchanged plugin kept running and got the SIGHUP.
+    let hup_out = d.join("out/hup");
+    assert!(
+        wait_for(
+            || read(&hup_out).starts_with("HUP "),
+            Duration::from_secs(3)
+        ),
+        "SIGHUP not forwarded"
+    );
+    let hup_pid: u64 = read(&hup_out).trim()[4..].parse().unwrap();
+    assert!(
+        st.contains(&format!(
+            "plugin hup.conf = path {}, pid {hup_pid}, running",
+            hup.display()
+        )),
+        "{st}"
+    );
     let errs = read(&d.join("stderr"));
     assert!(
         errs.contains(&format!(

@@ -330,6 +330,11 @@ impl Sink for Dispatcher {
         }
     }
 
+    fn resume(&mut self) {
+        // auditd's libdisp_resume on SIGUSR2.
+        self.suspended = false;
+    }
+
     fn state(&self, out: &mut String) {
         use std::fmt::Write as _;
         let depth: usize = self.plugins.iter().map(|p| p.shared.depth()).sum();
@@ -476,7 +481,13 @@ mod tests {
                     assert!(p.shared.overflowed.load(Ordering::Relaxed) > 0, "{s}");
                 }
             }
-            // SIGHUP clears suspension.
+            // SIGUSR2 and SIGHUP clear suspension.
+            if want_suspended {
+                d.resume();
+                assert!(!d.suspended);
+                flood(&mut d, 400);
+                assert!(d.suspended);
+            }
             d.reload(&cfg);
             assert!(!d.suspended);
             assert_eq!(d.active(), 2);

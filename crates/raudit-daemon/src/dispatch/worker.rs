@@ -321,19 +321,56 @@ struct Child {
     conn: UnixStream,
 }
 
+/// Starts the program as auditd's `safe_exec`: `argv` = path and up to two
+/// arguments, an empty environment, one end of a socketpair as stdin. The
+/// daemon blocks its handled signals in every thread; the program gets an
+/// empty signal mask (ignored signals stay ignored, as under auditd).
+/// `posix_spawn` reports a failed exec itself, so no waiting is needed here
+/// (the daemon's SIGCHLD thread reaps every child).
 fn spawn(conf: &PluginConf) -> std::io::Result<Child> {
-    use std::process::{Command, Stdio};
+    use std::ffi::CString;
+    use std::os::fd::AsRawFd;
+    let bad = || std::io::Error::from_raw_os_error(libc::EINVAL);
     let (ours, theirs) = UnixStream::pair()?;
-    let path = conf.path.as_deref().unwrap_or_default();
-    let child = Command::new(path)
-        .args(&conf.args)
-        .env_clear()
-        .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
-        .spawn()?;
-    Ok(Child {
-        pid: child.id() as i32,
-        conn: ours,
-    })
+    let path = CString::new(conf.path.as_deref().unwrap_or_default()).map_err(|_| bad())?;
+    let mut args = vec![path.clone()];
+    for a in &conf.args {
+        args.push(CString::new(a.as_str()).map_err(|_| bad())?);
+    }
+    let mut argv: Vec<*mut libc::c_char> = args.iter().map(|a| a.as_ptr() as *mut _).collect();
+    argv.push(std::ptr::null_mut());
+    let envp: [*mut libc::c_char; 1] = [std::ptr::null_mut()];
+    let mut pid: libc::pid_t = 0;
+    // SAFETY: the attribute and file-action objects are initialised before
+    // use and destroyed after; argv/envp are NULL-terminated arrays of valid
+    // C strings that outlive the call; the descriptor is open.
+    let rc = unsafe {
+        let mut fa: libc::posix_spawn_file_actions_t = std::mem::zeroed();
+        let mut at: libc::posix_spawnattr_t = std::mem::zeroed();
+        libc::posix_spawn_file_actions_init(&mut fa);
+        libc::posix_spawnattr_init(&mut at);
+        libc::posix_spawn_file_actions_adddup2(&mut fa, theirs.as_raw_fd(), 0);
+        let mut empty: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut empty);
+        libc::posix_spawnattr_setsigmask(&mut at, &empty);
+        libc::posix_spawnattr_setflags(&mut at, libc::POSIX_SPAWN_SETSIGMASK as libc::c_short);
+        let rc = libc::posix_spawn(
+            &mut pid,
+            path.as_ptr(),
+            &fa,
+            &at,
+            argv.as_ptr(),
+            envp.as_ptr(),
+        );
+        libc::posix_spawn_file_actions_destroy(&mut fa);
+        libc::posix_spawnattr_destroy(&mut at);
+        rc
+    };
+    drop(theirs);
+    if rc != 0 {
+        return Err(std::io::Error::from_raw_os_error(rc));
+    }
+    Ok(Child { pid, conn: ours })
 }
 
 /// Waits up to `wait` for the child to exit; whether it did.
