@@ -1308,6 +1308,9 @@ pub fn main(args: &[OsString]) -> i32 {
     d.sinks
         .push(Box::new(crate::dispatch::Dispatcher::new(&d.writer.cfg)));
 
+    // A collector settles an interrupted write of remote records against
+    // the end of the log before anything else is written to it.
+    let mut remote_store = (cfg.tcp_listen_port != 0).then(|| crate::listen::open_store(&cfg));
     // DAEMON_START.
     let release = nix::sys::utsname::uname()
         .map(|u| {
@@ -1437,7 +1440,9 @@ pub fn main(args: &[OsString]) -> i32 {
     let (mut listener, mut collector) = if cfg.tcp_listen_port != 0 {
         match crate::listen::Listener::start(&cfg, inbox.clone()) {
             Ok((l, mut c)) => {
-                c.open_state();
+                if let Some(s) = remote_store.take() {
+                    c.set_store(s);
+                }
                 d.net = Some(l.counters());
                 (Some(l), Some(c))
             }

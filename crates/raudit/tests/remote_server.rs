@@ -56,6 +56,10 @@ impl Collector {
     }
 
     fn start_on(dir: &Path, port: u16, extra: &str) -> Collector {
+        Self::start_env(dir, port, extra, &[])
+    }
+
+    fn start_env(dir: &Path, port: u16, extra: &str, env: &[(&str, &str)]) -> Collector {
         let conf = dir.join("conf");
         std::fs::create_dir_all(&conf).unwrap();
         std::fs::write(
@@ -81,6 +85,7 @@ impl Collector {
             .arg(dir.join("state"))
             .env("RAUDIT_DAEMON_STDERR", "1")
             .env("RAUDIT_DAEMON_INIT", "/bin/false")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(err)
             .spawn()
@@ -1113,4 +1118,166 @@ fn real_auditd_with_audisp_remote_plugin_sends_every_record_once() {
         assert!(local_lines.contains(l), "not in auditd's log: {l}");
     }
     assert_eq!(count(&log), want);
+}
+
+/// A raudit-extension client that keeps what is not acknowledged and
+/// resends it after reconnecting, against a collector killed with SIGKILL
+/// at random moments (mid-write included): every record is in the log once,
+/// in order.
+#[test]
+fn collector_killed_at_random_moments_logs_every_record_once() {
+    use std::collections::VecDeque;
+    let d = tmpdir("kill9");
+    let port = free_port();
+    let stream = 0x0bad_cafe_0000_0001;
+    const N: u32 = 6000;
+    let mut rng = std::process::id() as u64 ^ 0x9e37_79b9_7f4a_7c15;
+    let mut next_rand = move |m: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % m
+    };
+    let text = |seq: u32| format!("{} pad={}", rec("k9", seq as usize), "y".repeat(200));
+    let mut unacked: VecDeque<u32> = VecDeque::new();
+    let mut next = 1u32;
+    let mut kills = 0;
+    while next <= N || !unacked.is_empty() {
+        let mut c = Collector::start_on(&d, port, "tcp_max_per_addr = 4\n");
+        let pid = c.child.as_ref().unwrap().id() as i32;
+        let deadline = Instant::now() + Duration::from_millis(10 + next_rand(100));
+        let mut r = Raw::new(c.connect());
+        r.s.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let last = hello(&mut r, stream);
+        if let Some(l) = last {
+            while unacked.front().is_some_and(|&s| s <= l) {
+                unacked.pop_front();
+            }
+        }
+        let mut inflight: VecDeque<u32> = VecDeque::new();
+        let mut resend: VecDeque<u32> = unacked.clone();
+        let mut killed = false;
+        loop {
+            // Keep up to 32 records in flight.
+            while inflight.len() < 32 {
+                let seq = if let Some(s) = resend.pop_front() {
+                    s
+                } else if next <= N {
+                    unacked.push_back(next);
+                    next += 1;
+                    next - 1
+                } else {
+                    break;
+                };
+                let mut out = Vec::new();
+                encode_frame(
+                    &mut out,
+                    kind::MESSAGE,
+                    MVER_RAUDIT,
+                    seq,
+                    format!("{}\n", text(seq)).as_bytes(),
+                )
+                .unwrap();
+                if r.s.write_all(&out).is_err() {
+                    break;
+                }
+                inflight.push_back(seq);
+            }
+            if inflight.is_empty() {
+                break;
+            }
+            if !killed && kills < 12 && Instant::now() > deadline {
+                nix_kill(pid, libc::SIGKILL);
+                killed = true;
+                kills += 1;
+            }
+            match r.reply() {
+                Some((h, _)) => {
+                    assert_eq!(h.kind, kind::ACK);
+                    assert_eq!(Some(h.sequence), inflight.pop_front());
+                    assert_eq!(unacked.pop_front(), Some(h.sequence));
+                }
+                None => break,
+            }
+        }
+        if killed {
+            if let Some(mut ch) = c.child.take() {
+                let _ = ch.wait();
+            }
+        } else {
+            drop(r);
+            c.stop();
+        }
+    }
+    assert!(kills >= 3, "only {kills} kills");
+    let log = read(&d.join("audit.log"));
+    let got: Vec<&str> = log.lines().filter(|l| l.starts_with("node=k9 ")).collect();
+    let want: Vec<String> = (1..=N).map(text).collect();
+    if got != want {
+        let dup = got.len() as i64 - want.len() as i64;
+        panic!(
+            "{} records logged for {N} ({dup:+}); first difference at {:?}",
+            got.len(),
+            got.iter().zip(&want).position(|(a, b)| *a != b.as_str())
+        );
+    }
+}
+
+/// The worst moment: the collector dies right after records reached the
+/// log and before their state was saved (and before any ACK). At restart
+/// the interrupted write is settled against the log, so the client's
+/// resends are recognised.
+#[test]
+fn crash_between_log_write_and_state_is_settled_at_restart() {
+    let d = tmpdir("crashpoint");
+    let port = free_port();
+    let stream = 0x5eed;
+    let mut c = Collector::start_env(
+        &d,
+        port,
+        "tcp_max_per_addr = 4\n",
+        &[("RAUDIT_COLLECTOR_CRASH_AFTER", "5")],
+    );
+    let mut r = Raw::new(c.connect());
+    assert_eq!(hello(&mut r, stream), None);
+    let mut acked = 0;
+    for seq in 1..=10u32 {
+        r.send(
+            kind::MESSAGE,
+            MVER_RAUDIT,
+            seq,
+            format!("{}\n", rec("cp", seq as usize)).as_bytes(),
+        );
+        if r.reply().is_none() {
+            break;
+        }
+        acked = seq;
+    }
+    assert_eq!(acked, 4, "the fifth record's ACK must not come");
+    let st = c.child.take().unwrap().wait().unwrap();
+    assert!(!st.success());
+    let mut c = Collector::start_on(&d, port, "tcp_max_per_addr = 4\n");
+    let mut r = Raw::new(c.connect());
+    assert_eq!(hello(&mut r, stream), Some(5));
+    for seq in 5..=10u32 {
+        r.send(
+            kind::MESSAGE,
+            MVER_RAUDIT,
+            seq,
+            format!("{}\n", rec("cp", seq as usize)).as_bytes(),
+        );
+        r.ack(seq);
+    }
+    drop(r);
+    c.stop();
+    let log = c.log();
+    let want: Vec<String> = (1..=10).map(|i| rec("cp", i)).collect();
+    assert_eq!(remote_lines(&log), want);
+    assert!(
+        c.stderr()
+            .contains("settled an interrupted write of remote records: 1 of 1"),
+        "{}",
+        c.stderr()
+    );
 }

@@ -56,16 +56,37 @@ pub struct Collector {
     log_file: PathBuf,
     distribute: bool,
     run: Vec<NetRecord>,
+    /// Test hook (`RAUDIT_COLLECTOR_CRASH_AFTER=N`): SIGKILL itself once N
+    /// remote records are in the log, before their state is saved — the
+    /// worst moment for a crash.
+    crash_after: Option<u64>,
+    written: u64,
+}
+
+/// `remote_state_file`, or `raudit-remote.state` beside the log.
+fn state_path(cfg: &Config) -> PathBuf {
+    cfg.remote_state_file.clone().unwrap_or_else(|| {
+        cfg.log_file
+            .parent()
+            .unwrap_or(std::path::Path::new("/"))
+            .join("raudit-remote.state")
+    })
+}
+
+/// Opens the de-duplication state and settles an interrupted write against
+/// the log. Must run before the daemon writes anything at start-up (the
+/// settling looks at the end of the log).
+pub fn open_store(cfg: &Config) -> SeqStore {
+    let (s, msgs) = SeqStore::open(state_path(cfg), &cfg.log_file);
+    for m in msgs {
+        msg(Level::Warning, &m);
+    }
+    s
 }
 
 impl Collector {
     pub(super) fn new(cfg: &Config, replies: Arc<Replies>) -> Collector {
-        let state_path = cfg.remote_state_file.clone().unwrap_or_else(|| {
-            cfg.log_file
-                .parent()
-                .unwrap_or(std::path::Path::new("/"))
-                .join("raudit-remote.state")
-        });
+        let state_path = state_path(cfg);
         Collector {
             replies,
             store: None,
@@ -73,6 +94,10 @@ impl Collector {
             log_file: cfg.log_file.clone(),
             distribute: cfg.distribute_network,
             run: Vec::new(),
+            crash_after: std::env::var("RAUDIT_COLLECTOR_CRASH_AFTER")
+                .ok()
+                .and_then(|v| v.parse().ok()),
+            written: 0,
         }
     }
 
@@ -92,10 +117,9 @@ impl Collector {
         })
     }
 
-    /// Settles the de-duplication state with the log now (at start-up,
-    /// before anything else is written).
-    pub fn open_state(&mut self) {
-        let _ = self.store();
+    /// Uses the state [`open_store`] settled at start-up.
+    pub fn set_store(&mut self, s: SeqStore) {
+        self.store = Some(s);
     }
 
     /// Handles what the listener got.
@@ -221,6 +245,10 @@ impl Collector {
                 }
             }
             return;
+        }
+        self.written += fresh.iter().filter(|f| **f).count() as u64;
+        if self.crash_after.is_some_and(|n| self.written >= n) {
+            let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGKILL);
         }
         if !entries.is_empty() {
             self.store().commit(&entries);

@@ -202,6 +202,12 @@ impl SeqStore {
             .filter(|e| s.written > 0 && e.2 <= s.written)
             .map(|e| (e.0, e.1))
             .collect();
+        msgs.push(format!(
+            "settled an interrupted write of remote records: {} of {} were in {}",
+            done.len(),
+            entries.len(),
+            log.display()
+        ));
         for (st, q) in done {
             self.note(st, q);
         }
@@ -352,7 +358,7 @@ mod tests {
         let (s, msgs) = SeqStore::open(state.clone(), &log);
         assert_eq!(s.last(7), Some(10));
         assert!(s.is_dup(7, 10) && !s.is_dup(7, 11));
-        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
         let mut want = b"old\n".to_vec();
         want.extend_from_slice(&B[..27]);
         assert_eq!(std::fs::read(&log).unwrap_or_default(), want);

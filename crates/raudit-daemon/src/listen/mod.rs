@@ -43,7 +43,7 @@ use crate::config::{Config, Transport};
 use crate::log::{msg, Level};
 use crate::queue::Inbox;
 
-pub use collect::{Collector, Target};
+pub use collect::{open_store, Collector, Target};
 use conn::Conn;
 
 /// `AUDIT_DAEMON_ACCEPT`.
