@@ -1281,3 +1281,123 @@ fn crash_between_log_write_and_state_is_settled_at_restart() {
         c.stderr()
     );
 }
+
+/// End to end: `raudit remote` (forward mode, on-disk queue) sending to
+/// `raudit daemon`, both killed with SIGKILL at random moments: every
+/// record is in the collector's log once; EOE records (forwarded by the
+/// extension) never are.
+#[test]
+fn raudit_remote_to_raudit_daemon_both_killed_every_record_once() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    const N: usize = 20_000;
+    let d = tmpdir("e2e");
+    let port = free_port();
+    let conf = d.join("remote.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "remote_server = 127.0.0.1\nport = {port}\nmode = forward\nqueue_file = {}/queue\nqueue_depth = 100000\nnetwork_retry_time = 1\nnetwork_failure_action = syslog\nremote_ending_action = reconnect\nstartup_failure_action = ignore\n",
+            d.display()
+        ),
+    )
+    .unwrap();
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills two descriptors we then own.
+    assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+    // SAFETY: fresh descriptors from pipe2.
+    let (r, w) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    let client = |n: u32| {
+        Command::new(env!("CARGO_BIN_EXE_raudit"))
+            .args(["remote", "-c"])
+            .arg(&conf)
+            .stdin(Stdio::from(r.try_clone().unwrap()))
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(d.join(format!("client{n}.err"))).unwrap())
+            .spawn()
+            .unwrap()
+    };
+    let extra = "tcp_max_per_addr = 8\n";
+    let mut c = Collector::start_on(&d, port, extra);
+    let mut clients = 0;
+    let mut cl = client(clients);
+    let feeder = std::thread::spawn(move || {
+        let mut w = std::fs::File::from(w);
+        let mut data = Vec::new();
+        for i in 1..=N {
+            writeln!(
+                data,
+                "node=e2e type=USER msg=audit(1700000000.{:03}:{i}): n={i}",
+                i % 1000
+            )
+            .unwrap();
+            writeln!(
+                data,
+                "node=e2e type=EOE msg=audit(1700000000.{:03}:{i}): ",
+                i % 1000
+            )
+            .unwrap();
+        }
+        for chunk in data.chunks(8192) {
+            w.write_all(chunk).unwrap();
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    });
+    let mut rng = 0x2545_f491_4f6c_dd1d_u64 ^ std::process::id() as u64;
+    let mut rand = move |m: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % m
+    };
+    let (mut kc, mut ks) = (0, 0);
+    let t0 = Instant::now();
+    while !feeder.is_finished() && t0.elapsed() < Duration::from_secs(40) {
+        std::thread::sleep(Duration::from_millis(100 + rand(400)));
+        if rand(2) == 0 {
+            let _ = cl.kill();
+            let _ = cl.wait();
+            clients += 1;
+            kc += 1;
+            cl = client(clients);
+        } else {
+            if let Some(mut ch) = c.child.take() {
+                let _ = ch.kill();
+                let _ = ch.wait();
+            }
+            ks += 1;
+            std::thread::sleep(Duration::from_millis(rand(200)));
+            c = Collector::start_on(&d, port, extra);
+        }
+    }
+    feeder.join().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let st = cl.wait().unwrap();
+        if st.code() == Some(0) || Instant::now() > deadline {
+            break;
+        }
+        clients += 1;
+        cl = client(clients);
+    }
+    c.stop();
+    eprintln!("e2e kill -9: {kc} client kills, {ks} collector kills");
+    let log = c.log();
+    let mut seen = vec![0u32; N + 1];
+    for l in log.lines().filter(|l| l.starts_with("node=e2e ")) {
+        let k: usize = l.rsplit("n=").next().unwrap().parse().unwrap();
+        seen[k] += 1;
+    }
+    let missing: Vec<usize> = (1..=N).filter(|&k| seen[k] == 0).collect();
+    let dups: Vec<usize> = (1..=N).filter(|&k| seen[k] > 1).collect();
+    assert!(
+        missing.is_empty() && dups.is_empty(),
+        "{} missing (first {:?}), {} duplicated (first {:?})",
+        missing.len(),
+        &missing[..missing.len().min(10)],
+        dups.len(),
+        &dups[..dups.len().min(10)]
+    );
+    assert!(!log.contains("type=EOE"));
+    drop(r);
+    let _ = std::fs::remove_dir_all(&d);
+}
