@@ -1401,3 +1401,165 @@ fn raudit_remote_to_raudit_daemon_both_killed_every_record_once() {
     drop(r);
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// `distribute_network = yes`: remote records reach the plugins as sent,
+/// EOE from a raudit client included (it never reaches the log); with `no`
+/// the plugins see none of them.
+#[test]
+fn distribute_network_sends_remote_records_and_eoe_to_plugins() {
+    use std::os::unix::fs::PermissionsExt;
+    for distribute in [true, false] {
+        let d = tmpdir(if distribute { "dist-yes" } else { "dist-no" });
+        let plugins = d.join("plugins");
+        std::fs::create_dir_all(&plugins).unwrap();
+        let rec_sh = d.join("rec.sh");
+        std::fs::write(&rec_sh, "#!/bin/sh\nexec cat >> \"$1\"\n").unwrap();
+        std::fs::set_permissions(&rec_sh, std::fs::Permissions::from_mode(0o750)).unwrap();
+        let out = d.join("plugin.out");
+        let pconf = plugins.join("rec.conf");
+        std::fs::write(
+            &pconf,
+            format!(
+                "active = yes\ndirection = out\npath = {}\ntype = always\nargs = {}\nformat = string\n",
+                rec_sh.display(),
+                out.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&pconf, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let mut c = Collector::start(
+            &d,
+            &format!(
+                "tcp_max_per_addr = 4\nplugin_dir = {}\ndistribute_network = {}\n",
+                plugins.display(),
+                if distribute { "yes" } else { "no" }
+            ),
+        );
+        let mut r = Raw::new(c.connect());
+        assert_eq!(hello(&mut r, 77), None);
+        for seq in 1..=3u32 {
+            r.send(
+                kind::MESSAGE,
+                MVER_RAUDIT,
+                seq,
+                format!("{}\n", rec("ext", seq as usize)).as_bytes(),
+            );
+            r.ack(seq);
+        }
+        let eoe = "node=ext type=EOE msg=audit(1700000000.003:1003): ";
+        r.send(
+            kind::MESSAGE,
+            MVER_RAUDIT | MVER_EOE,
+            4,
+            format!("{eoe}\n").as_bytes(),
+        );
+        r.ack(4);
+        let mut p = Raw::new(c.connect());
+        p.record(9, &rec("plain", 9));
+        p.ack(9);
+        drop((r, p));
+        assert!(wait_for(
+            || c.log().matches("type=DAEMON_CLOSE").count() == 2,
+            Duration::from_secs(5)
+        ));
+        if distribute {
+            assert!(
+                wait_for(
+                    || read(&out).contains(&rec("plain", 9)),
+                    Duration::from_secs(5)
+                ),
+                "plugin got: {}",
+                read(&out)
+            );
+        } else {
+            assert!(wait_for(
+                || read(&out).matches("type=DAEMON_CLOSE").count() == 2,
+                Duration::from_secs(5)
+            ));
+        }
+        c.stop();
+        let got = read(&out);
+        let remote: Vec<&str> = got.lines().filter(|l| l.starts_with("node=")).collect();
+        if distribute {
+            let mut want: Vec<String> = (1..=3).map(|i| rec("ext", i)).collect();
+            want.push(eoe.to_string());
+            want.push(rec("plain", 9));
+            assert_eq!(remote, want, "{got}");
+        } else {
+            assert!(remote.is_empty(), "{got}");
+        }
+        assert!(!c.log().contains("type=EOE"));
+    }
+}
+
+/// `raudit remote` with `transport = tls` and a client certificate sends to
+/// `raudit daemon` with `transport = tls`: every record once.
+#[test]
+fn raudit_remote_over_tls_to_raudit_daemon() {
+    let d = tmpdir("tls-e2e");
+    let p = pki();
+    for (name, (c, k)) in [("server", &p.server), ("client", &p.client)] {
+        std::fs::write(d.join(format!("{name}.pem")), c).unwrap();
+        std::fs::write(d.join(format!("{name}.key")), k).unwrap();
+    }
+    std::fs::write(d.join("ca.pem"), &p.ca_pem).unwrap();
+    let mut c = Collector::start(
+        &d,
+        &format!(
+            "transport = tls\ntls_cert = {0}/server.pem\ntls_key = {0}/server.key\ntls_ca = {0}/ca.pem\ntls_allowed_clients = client1\n",
+            d.display()
+        ),
+    );
+    let conf = d.join("remote.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "remote_server = 127.0.0.1\nport = {}\ntransport = tls\nformat = managed\ntls_ca = {1}/ca.pem\ntls_cert = {1}/client.pem\ntls_key = {1}/client.key\ntls_server_name = localhost\nnetwork_failure_action = stop\n",
+            c.port,
+            d.display()
+        ),
+    )
+    .unwrap();
+    let mut input = String::new();
+    for i in 1..=500 {
+        input.push_str(&rec("tls", i));
+        input.push('\n');
+        input.push_str(&format!(
+            "node=tls type=EOE msg=audit(1700000000.{:03}:{}): \n",
+            i % 1000,
+            1000 + i
+        ));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_raudit"))
+        .args(["remote", "-c"])
+        .arg(&conf)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(d.join("client.err")).unwrap())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let t = Instant::now();
+    let st = loop {
+        if let Ok(Some(st)) = child.try_wait() {
+            break st;
+        }
+        assert!(t.elapsed() < Duration::from_secs(30), "raudit remote hangs");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(st.success(), "{}", read(&d.join("client.err")));
+    assert!(wait_for(
+        || c.log().contains("type=DAEMON_CLOSE"),
+        Duration::from_secs(5)
+    ));
+    c.stop();
+    let log = c.log();
+    let want: Vec<String> = (1..=500).map(|i| rec("tls", i)).collect();
+    assert_eq!(remote_lines(&log), want);
+    assert!(!log.contains("op=tls"), "{log}");
+}
