@@ -421,9 +421,13 @@ fn crash_restart_and_sighup() {
     let watched = d.join("watched");
     std::fs::write(&watched, "").unwrap();
     watch(&watched, "raudit_dp_crash");
+    // Paced so that each instance has read its record and exited before
+    // the next event (records written to a live instance that has not
+    // read them die with it, as under auditd).
+    std::thread::sleep(Duration::from_millis(100));
     for _ in 0..6 {
         std::fs::write(&watched, "x").unwrap();
-        std::thread::sleep(Duration::from_millis(60));
+        std::thread::sleep(Duration::from_millis(150));
     }
     let out = d.join("out/crash");
     assert!(wait_for(
@@ -439,6 +443,18 @@ fn crash_restart_and_sighup() {
     assert!(pids.len() >= 4, "{text}");
     // Each instance got a whole record.
     assert!(text.lines().all(|l| l.contains(" type=")), "{text}");
+    // Re-delivery: each event's first record was written to a dead
+    // instance, so it went again to the new one — and only once.
+    let log = read(&d.join("log/audit.log"));
+    let syscalls: Vec<&str> = log
+        .lines()
+        .filter(|l| l.starts_with("type=SYSCALL ") && l.contains("key=\"raudit_dp_crash\""))
+        .collect();
+    assert_eq!(syscalls.len(), 6);
+    for s in &syscalls {
+        let n = text.lines().filter(|l| l.ends_with(s)).count();
+        assert_eq!(n, 1, "{s} delivered {n} times:\n{text}");
+    }
     let errs = read(&d.join("stderr"));
     assert!(errs.contains(&format!(
         "plugin {} terminated unexpectedly",

@@ -166,7 +166,9 @@ impl Plugin {
         let thread = std::thread::Builder::new()
             .name(format!("plugin {}", conf.name))
             .spawn(move || {
-                if c.kind == Kind::Builtin || c.is_builtin_path() {
+                // As auditd: the type decides (a `builtin_…` path with
+                // `type = always` fails to run).
+                if c.kind == Kind::Builtin {
                     run_builtin(&c, &sh);
                 } else {
                     run_program(&c, &sh);
@@ -211,7 +213,7 @@ impl Plugin {
     /// Forwards a signal to the program (not to builtins).
     pub fn signal(&self, sig: nix::sys::signal::Signal) {
         let pid = self.shared.pid.load(Ordering::Relaxed);
-        if pid > 0 && self.conf.kind == Kind::Always && !self.conf.is_builtin_path() {
+        if pid > 0 && self.conf.kind == Kind::Always {
             let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig);
         }
     }
