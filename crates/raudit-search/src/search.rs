@@ -46,6 +46,9 @@ struct Run<'a> {
     chk_error: bool,
     /// The JSON pipeline (`--format json`).
     json: Option<raudit_json::Pipeline>,
+    /// `raudit json` without selection options: every event is printed, even
+    /// those ausearch's parser would skip as malformed.
+    all: bool,
 }
 
 impl Run<'_> {
@@ -90,8 +93,11 @@ impl Run<'_> {
 
     fn event(&mut self, ev: &mut Event) {
         let crit = &self.opts.crit;
-        let patches = crate::matcher::match_event(ev, crit, &mut self.users, self.stderr)
-            .map(|it| it.patches);
+        let patches = if self.all {
+            Some(Vec::new())
+        } else {
+            crate::matcher::match_event(ev, crit, &mut self.users, self.stderr).map(|it| it.patches)
+        };
         if let Some(patches) = patches {
             // ausearch's parser edits a few bytes of the record text in place.
             for p in patches {
@@ -313,15 +319,17 @@ pub fn json_main(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> i32 {
+    let all = args.is_empty();
     let mut a = args.to_vec();
     a.push(b"--format".to_vec());
     a.push(b"json".to_vec());
-    run(&a, Some(j), stdout, stderr)
+    run(&a, Some((j, all)), stdout, stderr)
 }
 
+/// `json`: the `raudit json` additions, and whether it selects every event.
 fn run(
     args: &[Vec<u8>],
-    json: Option<JsonRun>,
+    json: Option<(JsonRun, bool)>,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> i32 {
@@ -331,7 +339,8 @@ fn run(
         Err(options::Exit(code)) => return code,
     };
     let json_cmd = json.is_some();
-    let (files, pipeline) = match (json, opts.crit.format) {
+    let all = json.as_ref().is_some_and(|j| j.1);
+    let (files, pipeline) = match (json.map(|j| j.0), opts.crit.format) {
         (Some(j), _) => {
             let names = j
                 .names
@@ -394,6 +403,7 @@ fn run(
         chk,
         chk_error: false,
         json: pipeline,
+        all,
     };
     let mut from_stdin = false;
     let mut rc = if !files.is_empty() {

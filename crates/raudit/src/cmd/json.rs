@@ -103,10 +103,16 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let stderr = std::io::stderr();
     let mut out = stdout.lock();
     let mut err = stderr.lock();
+    // RAUDIT_JSON_NAMES=none: no user/group lookups (reproducible goldens)
+    let names: Option<Box<dyn raudit_logfmt::interpret::NameDb + Send>> =
+        match std::env::var("RAUDIT_JSON_NAMES").as_deref() {
+            Ok("none") => Some(Box::new(raudit_logfmt::interpret::NoNames)),
+            _ => None,
+        };
     let j = raudit_search::search::JsonRun {
         files,
         settings,
-        names: None,
+        names,
     };
     raudit_search::search::json_main(&search, j, &mut out, &mut err)
 }
