@@ -3,7 +3,9 @@
 //! delaying anything else, a crashing plugin restarted, SIGHUP adding and
 //! removing plugins, and the real Debian plugins (`audisp-syslog`, the
 //! builtin `af_unix` in both formats, `audisp-remote` sending to a real
-//! `auditd` collector) run from their stock config files.
+//! `auditd` collector) run from their stock config files; and the real
+//! auditd beside `raudit daemon --multicast`, both with the stock `af_unix`
+//! plugin: the same bytes on both sockets.
 //!
 //! Every test holds the kernel guard (lock, skip loudly, restore on drop)
 //! and loads only a watch on a temp file.
@@ -84,8 +86,13 @@ fn start_raudit(g: &mut KernelGuard, d: &Path, wrapper: &[&str]) -> i32 {
         c.args(&wrapper[1..]).arg(exe);
         c
     };
+    if wrapper.is_empty() && multicast_flag(d) {
+        cmd.arg("daemon").arg("--multicast");
+    } else {
+        cmd.arg("daemon");
+    }
     let child = cmd
-        .args(["daemon", "-n", "-c"])
+        .args(["-n", "-c"])
         .arg(d.join("conf"))
         .arg("--pid-file")
         .arg(&pidf)
@@ -109,6 +116,9 @@ fn start_raudit(g: &mut KernelGuard, d: &Path, wrapper: &[&str]) -> i32 {
         .trim()
         .parse()
         .unwrap();
+    if wrapper.is_empty() && multicast_flag(d) {
+        return pid;
+    }
     // Registered (and so auditing enabled) before the test loads rules.
     assert!(
         wait_for(
@@ -132,6 +142,11 @@ fn stop_raudit(g: &mut KernelGuard, pid: i32) {
         || matches!(c.try_wait(), Ok(Some(_))),
         Duration::from_secs(8)
     ));
+}
+
+/// A test directory whose daemon runs `--multicast` (marked by a file).
+fn multicast_flag(d: &Path) -> bool {
+    d.join("multicast").exists()
 }
 
 /// `raudit daemon --status`.
@@ -810,4 +825,160 @@ fn real_plugins_syslog_af_unix_remote() {
     );
     drop(devlog);
     let _ = std::fs::remove_dir_all(&d);
+}
+
+/// One record from a binary stream: the header fields and the data.
+type Frame = (u32, u32, u32, Vec<u8>);
+
+fn frames(bytes: &[u8]) -> Vec<Frame> {
+    let mut dec = BinaryDecoder::new(Layout::Padded);
+    dec.feed(bytes);
+    let mut out = Vec::new();
+    while let Ok(Some(f)) = dec.next_frame() {
+        out.push((f.header.ver, f.header.hlen, f.header.rtype, f.data.to_vec()));
+    }
+    out
+}
+
+/// The records from the begin marker to the end marker (inclusive).
+fn window<T: Clone>(items: &[T], is: impl Fn(&T, &str) -> bool, begin: &str, end: &str) -> Vec<T> {
+    let Some(b) = items.iter().position(|x| is(x, begin)) else {
+        return Vec::new();
+    };
+    let Some(e) = items[b..].iter().position(|x| is(x, end)) else {
+        return Vec::new();
+    };
+    items[b..=b + e].to_vec()
+}
+
+/// The real auditd (unicast) and `raudit daemon --multicast` side by side,
+/// each with the stock `af_unix` plugin file: the bytes their sockets give
+/// a client are the same, in both formats (binary: headers and data; the
+/// padding after the data is not compared, auditd leaves its buffer's
+/// leftovers there).
+#[test]
+fn af_unix_same_bytes_as_auditd() {
+    let Some(mut g) = guard("af_unix_same_bytes_as_auditd") else {
+        return;
+    };
+    if !Path::new("/usr/sbin/auditd").exists() || stock("af_unix.conf", &[]).is_none() {
+        eprintln!("SKIP af_unix_same_bytes_as_auditd: auditd or its af_unix.conf is not installed");
+        return;
+    }
+    for format in ["string", "binary"] {
+        let da = tmpdir(&format!("sbs-auditd-{format}"));
+        let dr = tmpdir(&format!("sbs-raudit-{format}"));
+        std::fs::write(dr.join("multicast"), "").unwrap();
+        let mut socks = Vec::new();
+        for d in [&da, &dr] {
+            write_conf(d, "log_format = RAW\n");
+            let sock = d.join("af.sock");
+            plugin(
+                d,
+                "af_unix.conf",
+                &stock(
+                    "af_unix.conf",
+                    &[
+                        ("/var/run/audispd_events", &sock.to_string_lossy()),
+                        ("format = string", &format!("format = {format}")),
+                    ],
+                )
+                .unwrap(),
+            );
+            socks.push(sock);
+        }
+        let rpid = start_raudit(&mut g, &dr, &[]);
+        let child = Command::new("/usr/sbin/auditd")
+            .args(["-n", "-c"])
+            .arg(da.join("conf"))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("auditd");
+        let apid = child.id();
+        g.children.push(child);
+        assert!(
+            wait_for(
+                || raudit_netlink::AuditSocket::open()
+                    .and_then(|mut s| s.get_status())
+                    .map(|s| s.pid)
+                    .ok()
+                    == Some(apid),
+                Duration::from_secs(5)
+            ),
+            "auditd did not register"
+        );
+        assert!(wait_for(
+            || socks.iter().all(|s| s.exists()),
+            Duration::from_secs(3)
+        ));
+        let readers: Vec<_> = socks
+            .iter()
+            .map(|s| drain(std::os::unix::net::UnixStream::connect(s).unwrap()))
+            .collect();
+        let watched = dr.join("watched");
+        std::fs::write(&watched, "").unwrap();
+        watch(&watched, "raudit_dp_sbs");
+        let me = std::process::id();
+        let begin = format!("raudit-dp-sbs-begin-{format}-{me}");
+        let end = format!("raudit-dp-sbs-end-{format}-{me}");
+        let mut ctl = raudit_netlink::AuditSocket::open().unwrap();
+        ctl.send_user_message(1005, begin.as_bytes()).unwrap();
+        for _ in 0..3 {
+            std::fs::write(&watched, "x").unwrap();
+        }
+        ctl.send_user_message(1005, end.as_bytes()).unwrap();
+        let (la, lr) = (da.join("log/audit.log"), dr.join("log/audit.log"));
+        assert!(
+            wait_for(
+                || read(&la).contains(&end) && read(&lr).contains(&end),
+                Duration::from_secs(3)
+            ),
+            "end marker missing"
+        );
+        auditctl(&["-D"]);
+        // Let both dispatchers pass the marker on, then stop both (EOF).
+        std::thread::sleep(Duration::from_millis(200));
+        for pid in [apid as i32, rpid] {
+            let _ = nix_kill(pid, libc::SIGTERM);
+        }
+        for c in g.children.iter_mut() {
+            assert!(wait_for(
+                || matches!(c.try_wait(), Ok(Some(_))),
+                Duration::from_secs(8)
+            ));
+        }
+        g.children.clear();
+        let mut got: Vec<Vec<u8>> = readers.into_iter().map(|r| r.join().unwrap()).collect();
+        let (r_bytes, a_bytes) = (got.pop().unwrap(), got.pop().unwrap());
+        if format == "string" {
+            let lines = |b: &[u8]| -> Vec<String> {
+                String::from_utf8_lossy(b)
+                    .split_inclusive('\n')
+                    .map(str::to_string)
+                    .collect()
+            };
+            let is = |l: &String, m: &str| l.contains(m);
+            let wa = window(&lines(&a_bytes), is, &begin, &end);
+            let wr = window(&lines(&r_bytes), is, &begin, &end);
+            assert!(
+                wa.iter().filter(|l| l.contains("raudit_dp_sbs")).count() >= 3,
+                "{wa:?}"
+            );
+            assert!(wa.iter().any(|l| l.starts_with("type=EOE ")), "{wa:?}");
+            assert_eq!(wr, wa, "string: raudit vs auditd");
+            eprintln!(
+                "af_unix string: {} lines byte-identical to auditd's",
+                wa.len()
+            );
+        } else {
+            let is = |f: &Frame, m: &str| f.3.windows(m.len()).any(|w| w == m.as_bytes());
+            let wa = window(&frames(&a_bytes), is, &begin, &end);
+            let wr = window(&frames(&r_bytes), is, &begin, &end);
+            assert!(wa.len() >= 10, "{} frames", wa.len());
+            assert_eq!(wr, wa, "binary: raudit vs auditd");
+            eprintln!("af_unix binary: {} frames identical to auditd's", wa.len());
+        }
+        let _ = std::fs::remove_dir_all(&da);
+        let _ = std::fs::remove_dir_all(&dr);
+    }
 }
