@@ -209,6 +209,14 @@ impl ProcTable {
                     return;
                 }
                 let child = f.exit as u32;
+                // the child's exec may be reported before the parent's clone returns
+                if self
+                    .procs
+                    .get(&child)
+                    .is_some_and(|c| c.ppid == f.pid && c.dead.is_none() && c.launch.is_some())
+                {
+                    return;
+                }
                 let mut p = match self.procs.get(&f.pid) {
                     Some(parent) => parent.clone(),
                     None => Proc {
@@ -460,6 +468,26 @@ mod tests {
             &s,
             None,
         );
+        // an exec of the child reported before the parent's clone stays
+        t.observe(
+            id(5),
+            &facts(12, 10, "execve", 0, "/bin/ls"),
+            &[],
+            None,
+            &[],
+            &s,
+            None,
+        );
+        t.observe(
+            id(6),
+            &facts(10, 1, "clone", 12, "/bin/sh"),
+            &[],
+            None,
+            &[],
+            &s,
+            None,
+        );
+        assert_eq!(&*t.get(12).unwrap().exe, b"/bin/ls");
         let p = t.get(11).unwrap();
         assert_eq!(p.ppid, 10);
         assert_eq!(p.labels, 1, "labels propagate to children");
@@ -491,6 +519,15 @@ mod tests {
         t.observe(
             id(4),
             &facts(11, 10, "exit_group", 0, "/bin/sh"),
+            &[],
+            None,
+            &[],
+            &s,
+            None,
+        );
+        t.observe(
+            id(7),
+            &facts(12, 10, "exit_group", 0, "/bin/ls"),
             &[],
             None,
             &[],
