@@ -263,8 +263,17 @@ fn managed_protocol_acks_after_write_heartbeats_and_ascii() {
         || c.log().matches("type=DAEMON_CLOSE").count() == 2,
         Duration::from_secs(5)
     ));
+    // A peer still connected when the daemon stops is told ENDING.
+    let mut e = Raw::new(c.connect());
+    assert!(wait_for(
+        || c.log().matches("type=DAEMON_ACCEPT").count() == 3,
+        Duration::from_secs(5)
+    ));
     c.stop();
+    let (h, _) = e.reply().expect("ENDING");
+    assert_eq!(h.kind, kind::ENDING);
     let log = c.log();
+    assert_eq!(log.matches("type=DAEMON_CLOSE").count(), 3);
     let want: Vec<String> = (0..61)
         .map(|i| rec(if i < 50 { "web1" } else { "db2" }, i))
         .collect();
@@ -273,7 +282,7 @@ fn managed_protocol_acks_after_write_heartbeats_and_ascii() {
         .lines()
         .filter(|l| l.starts_with("type=DAEMON_ACCEPT"))
         .collect();
-    assert_eq!(accepts.len(), 2, "{log}");
+    assert_eq!(accepts.len(), 3, "{log}");
     for l in accepts {
         assert!(
             l.contains("): addr=::ffff:127.0.0.1 port=") && l.ends_with(" res=success"),
@@ -939,7 +948,12 @@ fn tls_mutual_auth_allow_list_and_refusals() {
 #[test]
 fn local_events_no_leaves_the_kernel_alone() {
     let d = tmpdir("nokernel");
-    let mut c = Collector::start(&d, "");
+    let mut c = Collector::start(&d, "use_libwrap = yes\n");
+    assert!(
+        c.stderr().contains("use_libwrap is ignored"),
+        "{}",
+        c.stderr()
+    );
     let pid: u32 = read(&d.join("pid")).trim().parse().unwrap();
     if let Ok(mut s) = raudit_netlink::AuditSocket::open() {
         if let Ok(st) = s.get_status() {
@@ -1562,4 +1576,112 @@ fn raudit_remote_over_tls_to_raudit_daemon() {
     let want: Vec<String> = (1..=500).map(|i| rec("tls", i)).collect();
     assert_eq!(remote_lines(&log), want);
     assert!(!log.contains("op=tls"), "{log}");
+}
+
+/// Unmounts a test tmpfs on drop.
+struct Tmpfs(PathBuf);
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// A full disk: records are answered DISKFULL "disk full" (not written).
+#[test]
+fn disk_full_is_answered_diskfull() {
+    let d = tmpdir("diskfull");
+    let mnt = d.join("mnt");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let ok = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !ok {
+        eprintln!("SKIP disk_full_is_answered_diskfull: cannot mount a tmpfs");
+        return;
+    }
+    let _m = Tmpfs(mnt.clone());
+    let port = free_port();
+    let conf = d.join("conf");
+    std::fs::create_dir_all(&conf).unwrap();
+    let mut c = Collector::start_on(
+        &d,
+        port,
+        &format!(
+            "log_file = {}/audit.log\nremote_state_file = {}/state.remote\ndisk_full_action = ignore\nspace_left_action = ignore\nadmin_space_left_action = ignore\n",
+            mnt.display(),
+            d.display()
+        ),
+    );
+    // Leave about 40 KiB free.
+    let cpath = std::ffi::CString::new(mnt.to_str().unwrap()).unwrap();
+    // SAFETY: statvfs fills a zeroed struct for a valid C path.
+    let free = unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        assert_eq!(libc::statvfs(cpath.as_ptr(), &mut st), 0);
+        st.f_bavail as u64 * st.f_frsize as u64
+    };
+    let fill = free.saturating_sub(40 << 10) as usize;
+    std::fs::write(mnt.join("filler"), vec![0u8; fill]).unwrap();
+    let mut r = Raw::new(c.connect());
+    let pad = "z".repeat(1500);
+    let mut got = None;
+    for seq in 1..=200u32 {
+        r.record(seq, &format!("{} pad={pad}", rec("full", seq as usize)));
+        let (h, p) = r.reply().expect("a reply");
+        assert_eq!(h.sequence, seq);
+        if h.kind == kind::DISKFULL {
+            got = Some(p);
+            break;
+        }
+        assert!(
+            h.kind == kind::ACK || h.kind == kind::DISKLOW,
+            "{:#x}",
+            h.kind
+        );
+    }
+    assert_eq!(got.as_deref(), Some(&b"disk full"[..]));
+    drop(r);
+    c.stop();
+}
+
+/// `transport = KRB5` cannot be served: the daemon says so, writes auditd's
+/// `op=network-init` abort record and exits 1.
+#[test]
+fn krb5_transport_is_refused_at_start() {
+    let d = tmpdir("krb5");
+    let conf = d.join("conf");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(
+        conf.join("auditd.conf"),
+        format!(
+            "{BASE_CONF}log_file = {}/audit.log\ntcp_listen_port = {}\ntransport = KRB5\n",
+            d.display(),
+            free_port()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_raudit"))
+        .args(["daemon", "-n", "-c"])
+        .arg(&conf)
+        .arg("--pid-file")
+        .arg(d.join("pid"))
+        .arg("--state-file")
+        .arg(d.join("state"))
+        .env("RAUDIT_DAEMON_STDERR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("transport = KRB5 is not supported by raudit"),
+        "{err}"
+    );
+    let log = read(&d.join("audit.log"));
+    assert!(
+        log.contains("type=DAEMON_ABORT") && log.contains("op=network-init"),
+        "{log}"
+    );
 }

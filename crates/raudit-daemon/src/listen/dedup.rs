@@ -83,7 +83,9 @@ pub struct SeqStore {
     warned: bool,
 }
 
-fn parse_state(text: &str) -> HashMap<u64, u32> {
+/// Parses a state file (`raudit-remote-state 1`, then `<stream hex> <seq>`
+/// lines); anything malformed is skipped (an empty map for a foreign file).
+pub fn parse_state(text: &str) -> HashMap<u64, u32> {
     let mut m = HashMap::new();
     let mut lines = text.lines();
     if lines.next() != Some(STATE_TAG) {
@@ -100,8 +102,8 @@ fn parse_state(text: &str) -> HashMap<u64, u32> {
     m
 }
 
-/// A pending file: (block, entries), or None when absent or torn.
-fn parse_pending(data: &[u8]) -> Option<(Vec<u8>, Vec<Entry>)> {
+/// Parses a pending file: (block, entries), or None when it is torn or not one.
+pub fn parse_pending(data: &[u8]) -> Option<(Vec<u8>, Vec<Entry>)> {
     let nl = memchr::memchr(b'\n', data)?;
     let head = std::str::from_utf8(&data[..nl]).ok()?;
     let rest = head.strip_prefix(PENDING_TAG)?.trim();
