@@ -770,6 +770,13 @@ impl Daemon {
             u64::from(now.2.wrapping_sub(self.kernel_lost_start.unwrap_or(now.2))),
             Ordering::Relaxed,
         );
+        let mut o = Vec::new();
+        for sink in &self.sinks {
+            sink.overflows(&mut o);
+        }
+        if let Ok(mut v) = self.loss.others.lock() {
+            *v = o;
+        }
     }
 }
 

@@ -41,6 +41,9 @@ pub trait Sink: Send {
     fn resume(&mut self) {}
     /// Lines for the SIGCONT state report / `--status` (`name = value\n`).
     fn state(&self, _out: &mut String) {}
+    /// Records this sink dropped because a queue was full, per queue name
+    /// (reported in the JSON stream's status objects).
+    fn overflows(&self, _out: &mut Vec<(String, u64)>) {}
     /// The daemon stops: deliver what is queued as far as possible, stop
     /// children and connections.
     fn shutdown(&mut self) {}

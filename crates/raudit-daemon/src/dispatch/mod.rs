@@ -374,6 +374,15 @@ impl Sink for Dispatcher {
         }
     }
 
+    fn overflows(&self, out: &mut Vec<(String, u64)>) {
+        for p in &self.plugins {
+            out.push((
+                format!("plugin {}", p.conf.name),
+                p.shared.overflowed.load(Ordering::Relaxed),
+            ));
+        }
+    }
+
     fn shutdown(&mut self) {
         // Queued records (DAEMON_END included) get up to two seconds.
         self.stop_all(true, Duration::from_secs(2));

@@ -49,6 +49,8 @@ pub struct LossCounters {
     /// Netlink ENOBUFS.
     pub enobufs: AtomicU64,
     overflows: Mutex<Vec<(String, Arc<AtomicU64>)>>,
+    /// Other sinks' overflow counts, copied by the daemon once a second.
+    pub others: Mutex<Vec<(String, u64)>>,
 }
 
 impl LossCounters {
@@ -76,13 +78,25 @@ impl LossCounters {
             )
             .as_bytes(),
         );
+        let mut first = true;
         if let Ok(v) = self.overflows.lock() {
-            for (i, (n, c)) in v.iter().enumerate() {
-                if i > 0 {
+            for (n, c) in v.iter() {
+                if !first {
                     out.push(b',');
                 }
+                first = false;
                 raudit_json::write::key(out, n.as_bytes());
                 raudit_json::write::uint(out, l(c));
+            }
+        }
+        if let Ok(v) = self.others.lock() {
+            for (n, c) in v.iter() {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                raudit_json::write::key(out, n.as_bytes());
+                raudit_json::write::uint(out, *c);
             }
         }
         out.extend_from_slice(b"}}}\n");
