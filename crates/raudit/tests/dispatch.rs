@@ -330,7 +330,12 @@ fn string_binary_and_a_slow_plugin() {
     let log = read(&log_p);
     let (want, ids) = keyed_events(&log, "raudit_dp_fmt");
     assert!(ids.len() >= n);
-    // String: the log's records (RAW), plus one EOE per multi-record event.
+    // String: the log's records (RAW), plus one EOE per multi-record event
+    // (waiting for the last ones, the rule removal, to get through).
+    wait_for(
+        || select(&read(&d.join("out/str")), &ids).0.len() >= want.len(),
+        Duration::from_secs(3),
+    );
     let s = read(&d.join("out/str"));
     let (got, eoe) = select(&s, &ids);
     assert_eq!(got, want);

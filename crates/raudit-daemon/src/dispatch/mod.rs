@@ -19,7 +19,12 @@
 //!   restarted (auditd restarts only when the program's inode changed, and
 //!   otherwise just forwards SIGHUP); a plugin that had failed or exceeded
 //!   `max_restarts` is started again;
-//! - plugin files are read in name order (auditd: `readdir` order).
+//! - plugin files are read in name order (auditd: `readdir` order);
+//! - a plugin's thread writes what is queued in one `write` (auditd: one per
+//!   record); when a write fails, the record in flight and those after it
+//!   go to the restarted program;
+//! - stopping a plugin closes its stdin and gives it 200 ms to finish on end
+//!   of file before SIGTERM (auditd sends SIGTERM at once).
 
 pub mod pconfig;
 pub mod worker;

@@ -295,13 +295,24 @@ fn pop(sh: &Shared, timeout: Option<Duration>) -> Option<Option<Arc<Rec>>> {
     }
 }
 
+/// Another queued record without waiting (none once a stop-now is asked).
+fn try_pop(sh: &Shared) -> Option<Arc<Rec>> {
+    let mut q = sh.q.lock().ok()?;
+    if q.stop == Some(Stop::Now) {
+        return None;
+    }
+    q.items.pop_front()
+}
+
+/// Records written to a program with one `write` at most (bytes).
+const BATCH_BYTES: usize = 256 << 10;
+
 fn stopping(sh: &Shared) -> bool {
     sh.q.lock().map(|q| q.stop.is_some()).unwrap_or(true)
 }
 
-/// Formats a record for a plugin.
+/// Formats a record for a plugin (appended to `out`).
 fn encode(r: &Rec, format: Format, out: &mut Vec<u8>) {
-    out.clear();
     let data = &r.data[..r.data.len().min(audisp::MAX_AUDIT_MESSAGE_LENGTH)];
     match format {
         Format::String => {
@@ -437,22 +448,53 @@ fn start_child(conf: &PluginConf, sh: &Shared) -> Option<Child> {
 fn run_program(conf: &PluginConf, sh: &Shared) {
     let path = conf.path.clone().unwrap_or_default();
     let mut child = start_child(conf, sh);
-    let mut buf = Vec::with_capacity(audisp::HEADER_LEN + audisp::MAX_AUDIT_MESSAGE_LENGTH);
+    let mut buf =
+        Vec::with_capacity(BATCH_BYTES + audisp::HEADER_LEN + audisp::MAX_AUDIT_MESSAGE_LENGTH);
+    // End offset of each record in `buf`.
+    let mut ends: Vec<usize> = Vec::new();
     while let Some(item) = pop(sh, None) {
         let Some(r) = item else { continue };
+        // What is queued goes out in one write (up to BATCH_BYTES).
+        buf.clear();
+        ends.clear();
         encode(&r, conf.format, &mut buf);
+        ends.push(buf.len());
+        while buf.len() < BATCH_BYTES {
+            let Some(r) = try_pop(sh) else { break };
+            encode(&r, conf.format, &mut buf);
+            ends.push(buf.len());
+        }
+        // Records before `next` are written; the one at `next` is in flight.
+        let mut next = 0;
         loop {
             let Some(c) = child.as_mut() else {
-                sh.dropped.fetch_add(1, Ordering::Relaxed);
+                sh.dropped
+                    .fetch_add((ends.len() - next) as u64, Ordering::Relaxed);
                 break;
             };
-            if c.conn.write_all(&buf).is_ok() {
-                sh.delivered.fetch_add(1, Ordering::Relaxed);
+            let mut off = if next == 0 { 0 } else { ends[next - 1] };
+            let failed = loop {
+                if off == buf.len() {
+                    break false;
+                }
+                match c.conn.write(&buf[off..]) {
+                    Ok(0) => break true,
+                    Ok(k) => off += k,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break true,
+                }
+            };
+            let done = ends.partition_point(|&e| e <= off);
+            sh.delivered
+                .fetch_add((done - next) as u64, Ordering::Relaxed);
+            next = done;
+            if !failed {
                 break;
             }
             if stopping(sh) {
                 // Our own shutdown broke the write.
-                sh.dropped.fetch_add(1, Ordering::Relaxed);
+                sh.dropped
+                    .fetch_add((ends.len() - next) as u64, Ordering::Relaxed);
                 break;
             }
             msg(
@@ -469,14 +511,16 @@ fn run_program(conf: &PluginConf, sh: &Shared) {
                     &format!("plugin {path} has exceeded max_restarts"),
                 );
                 sh.set_state(State::Dead);
-                sh.dropped.fetch_add(1, Ordering::Relaxed);
+                sh.dropped
+                    .fetch_add((ends.len() - next) as u64, Ordering::Relaxed);
                 break;
             }
             child = start_child(conf, sh);
             if child.is_some() {
                 msg(Level::Notice, &format!("plugin {path} was restarted"));
             }
-            // Loop: the same record goes to the new instance.
+            // Loop: the record in flight (whole) and those after it go to
+            // the new instance.
         }
     }
     if let Some(c) = child.take() {
@@ -609,6 +653,7 @@ fn run_builtin(conf: &PluginConf, sh: &Shared) {
             sh.dropped.fetch_add(1, Ordering::Relaxed);
             continue;
         };
+        buf.clear();
         encode(&r, conf.format, &mut buf);
         if c.write_all(&buf).is_ok() {
             sh.delivered.fetch_add(1, Ordering::Relaxed);
@@ -651,13 +696,23 @@ mod tests {
         let mut out = Vec::new();
         encode(&rec(1), Format::String, &mut out);
         assert_eq!(out, b"type=SYSCALL msg=audit(1.000:1): x=1\n");
+        encode(&rec(2), Format::String, &mut out);
+        assert_eq!(
+            out,
+            b"type=SYSCALL msg=audit(1.000:1): x=1\ntype=SYSCALL msg=audit(1.000:2): x=2\n"
+        );
+        out.clear();
+        encode(&rec(1), Format::String, &mut out);
+        assert_eq!(out, b"type=SYSCALL msg=audit(1.000:1): x=1\n");
         let r = Rec {
             rtype: 1320,
             ver: 1,
             data: b"node=h type=EOE msg=audit(1.000:1): ".to_vec().into(),
         };
+        out.clear();
         encode(&r, Format::String, &mut out);
         assert_eq!(out, b"node=h type=EOE msg=audit(1.000:1): \n");
+        out.clear();
         encode(&r, Format::Binary, &mut out);
         let mut d = audisp::BinaryDecoder::new(Layout::Padded);
         d.feed(&out);
