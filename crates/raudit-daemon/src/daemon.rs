@@ -283,15 +283,21 @@ fn now_ms() -> (u64, u32) {
 /// The serial and time of a kernel record (`audit(SEC.MS:SERIAL)`).
 fn stamp(payload: &[u8]) -> Option<(i64, u32, u64)> {
     let p = payload.strip_prefix(b"audit(")?;
-    let dot = p.iter().position(|&b| b == b'.')?;
-    let colon = p.iter().position(|&b| b == b':')?;
-    let close = p.iter().position(|&b| b == b')')?;
-    let num = |s: &[u8]| std::str::from_utf8(s).ok()?.parse::<u64>().ok();
-    Some((
-        num(&p[..dot])? as i64,
-        num(p.get(dot + 1..colon)?)? as u32,
-        num(p.get(colon + 1..close)?)?,
-    ))
+    // Three runs of digits ended by '.', ':' and ')'.
+    let mut v = [0u64; 3];
+    let mut i = 0;
+    for (k, end) in [b'.', b':', b')'].into_iter().enumerate() {
+        let s = i;
+        while let Some(&d) = p.get(i).filter(|d| d.is_ascii_digit()) {
+            v[k] = v[k].checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+            i += 1;
+        }
+        if i == s || p.get(i) != Some(&end) {
+            return None;
+        }
+        i += 1;
+    }
+    Some((i64::try_from(v[0]).ok()?, u32::try_from(v[1]).ok()?, v[2]))
 }
 
 /// Whether auditd gives this type's payload to the formatter (others print `lost`).

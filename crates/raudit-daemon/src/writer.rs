@@ -184,6 +184,9 @@ pub struct LogWriter {
     count: u64,
     actions: Box<dyn Actions>,
     flusher: Option<Flusher>,
+    /// incremental_async: `freq` records were added since the last fsync
+    /// request; asked once the buffer is written (end of the batch).
+    sync_due: bool,
 }
 
 fn errno_of(e: &std::io::Error) -> i32 {
@@ -206,6 +209,7 @@ impl LogWriter {
             count: 0,
             actions,
             flusher: None,
+            sync_due: false,
         }
     }
 
@@ -436,15 +440,16 @@ impl LogWriter {
         {
             self.count += 1;
             if self.count.is_multiple_of(self.cfg.freq as u64) {
-                self.flush_pending();
-                if self.background {
-                    if let Some(f) = &self.file {
-                        if self.cfg.flush == Flush::Incremental {
+                if self.cfg.flush == Flush::IncrementalAsync {
+                    // The flusher thread fsyncs after the batch is written.
+                    self.sync_due = true;
+                } else {
+                    self.flush_pending();
+                    if self.background {
+                        if let Some(f) = &self.file {
                             if let Err(e) = f.sync_all() {
                                 self.do_disk_error_action("fsync", errno_of(&e));
                             }
-                        } else if let Some(fl) = &self.flusher {
-                            fl.request(f);
                         }
                     }
                 }
@@ -472,6 +477,12 @@ impl LogWriter {
             Ok(()) => {
                 self.st.bytes_written += buf.len() as u64;
                 self.st.disk_err_warning = 0;
+                if self.sync_due && self.background {
+                    if let (Some(f), Some(fl)) = (&self.file, &self.flusher) {
+                        fl.request(f);
+                    }
+                }
+                self.sync_due = false;
                 if self.background {
                     self.check_space_left();
                 }
