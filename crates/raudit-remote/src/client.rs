@@ -776,12 +776,21 @@ impl Client<'_> {
                 }
             };
             self.on_replies();
-            if closed && self.link.is_some() {
-                if self.cfg.format == Format::Ascii {
-                    // check_message_ascii: the remote end died.
-                    self.drop_link(Loss::Ended(String::new()));
-                } else {
-                    self.drop_link(Loss::Ended(String::new()));
+            if closed {
+                if let Some(l) = &self.link {
+                    // A close with frames awaiting replies is a failed send
+                    // (it counts against the record's retry budget, as in
+                    // the original's relay loop); an idle close is the
+                    // server ending.
+                    let loss = if l.flights.is_empty() {
+                        Loss::Ended(String::new())
+                    } else {
+                        Loss::Failed(format!(
+                            "Connection to {} closed unexpectedly",
+                            self.server()
+                        ))
+                    };
+                    self.drop_link(loss);
                 }
                 return;
             }

@@ -215,8 +215,11 @@ impl Input {
     pub fn consume(&mut self, n: usize) -> io::Result<()> {
         let n = n.min(self.buf.len());
         if self.peek.is_some() {
+            // One read of the whole batch: the bytes are all in the pipe, so
+            // the kernel copies them in one go and a kill cannot leave the
+            // batch half consumed (the restart check needs all or nothing).
             let mut left = n;
-            let mut scratch = vec![0u8; left.min(READ_CHUNK)];
+            let mut scratch = vec![0u8; left];
             while left > 0 {
                 let k = left.min(scratch.len());
                 match rustix::io::read(&self.fd, &mut scratch[..k]) {

@@ -5,10 +5,14 @@
 //!   (a real auditd never sees raudit's extension);
 //! - the kill -9 test: 100,000 numbered records through forward mode while
 //!   the collector and the client are killed at random moments (fixed seed);
-//!   every record ends up in the collector's log exactly once. The collector
-//!   is this test binary re-executed (`collector_process`): a minimal
-//!   de-duplicating collector speaking raudit's extension (hello with the
-//!   last sequence written per stream, recovered from its own log).
+//!   every record ends up in the collector's log exactly once, EOE records
+//!   included. The collector there is this test binary re-executed
+//!   (`collector_process`), a minimal de-duplicating collector speaking
+//!   raudit's extension; a second run kills only the client while
+//!   `raudit daemon` collects;
+//! - TLS: the client with its certificate reaches a `transport = tls`
+//!   collector; a wrong CA, no certificate or a certificate outside the
+//!   allow-list deliver nothing.
 
 mod common;
 
@@ -19,11 +23,11 @@ use std::os::fd::{FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use raudit_remote_proto::{
     encode_frame, kind, seq_after, Decoder, Hello, HelloAck, Item, Mode, MVER_RAUDIT,
 };
+use std::time::{Duration, Instant};
 
 const RAUDIT: &str = env!("CARGO_BIN_EXE_raudit");
 
@@ -290,6 +294,56 @@ fn network_failure_stop_exits_with_records_queued() {
 }
 
 // ---------------------------------------------------------------------------
+// raudit daemon as the collector (`local_events = no`: no kernel involved).
+
+const COLLECTOR_CONF: &str = "local_events = no\nlog_format = RAW\nflush = none\n\
+    space_left = 75\nadmin_space_left = 50\nmax_log_file = 1000\nmax_log_file_action = ignore\n\
+    tcp_max_per_addr = 64\n";
+
+fn start_collector(dir: &Path, port: u16, extra: &str) -> Child {
+    let conf = dir.join("collector");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(
+        conf.join("auditd.conf"),
+        format!(
+            "{COLLECTOR_CONF}log_file = {}/collected.log\ntcp_listen_port = {port}\n{extra}",
+            dir.display()
+        ),
+    )
+    .unwrap();
+    let err = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("collector.err"))
+        .unwrap();
+    let c = Command::new(RAUDIT)
+        .args(["daemon", "-n", "-c"])
+        .arg(&conf)
+        .arg("--pid-file")
+        .arg(dir.join("collector.pid"))
+        .arg("--state-file")
+        .arg(dir.join("collector.state"))
+        .env("RAUDIT_DAEMON_STDERR", "1")
+        .env("RAUDIT_DAEMON_INIT", "/bin/false")
+        .stdout(Stdio::null())
+        .stderr(err)
+        .spawn()
+        .unwrap();
+    assert!(
+        wait_port(port, Duration::from_secs(10)),
+        "collector did not start: {}",
+        std::fs::read_to_string(dir.join("collector.err")).unwrap_or_default()
+    );
+    c
+}
+
+fn stop(mut c: Child) {
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(c.id() as i32, libc::SIGTERM) };
+    let _ = c.wait();
+}
+
+// ---------------------------------------------------------------------------
 // The de-duplicating test collector (this binary re-executed).
 
 const COLLECTOR_ENV: &str = "RAUDIT_TEST_COLLECTOR";
@@ -395,7 +449,7 @@ fn serve(mut s: TcpStream, state: Arc<Mutex<CState>>) {
     }
 }
 
-fn start_collector(dir: &Path, port: u16) -> Child {
+fn start_test_collector(dir: &Path, port: u16) -> Child {
     let c = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
@@ -448,10 +502,11 @@ fn start_client(conf: &Path, stdin: &OwnedFd, dir: &Path, n: u32) -> Child {
         .unwrap()
 }
 
-#[test]
-fn kill_9_collector_and_client_every_record_exactly_once() {
-    const N: usize = 100_000;
-    let dir = tmpdir("kill9");
+/// The kill -9 run: `n` numbered records (each followed by its EOE) through
+/// forward mode; the client (and, with `kill_collector`, the collector) is
+/// killed at random moments drawn from a fixed seed.
+fn kill_9_run(name: &str, n: usize, kill_collector: bool, daemon: bool) -> String {
+    let dir = tmpdir(name);
     let port = free_port();
     let conf = dir.join("remote.conf");
     write_conf(
@@ -463,17 +518,26 @@ fn kill_9_collector_and_client_every_record_exactly_once() {
             dir.display()
         ),
     );
-    let mut collector = start_collector(&dir, port);
+    let start = |dir: &Path| {
+        if daemon {
+            start_collector(dir, port, "")
+        } else {
+            start_test_collector(dir, port)
+        }
+    };
+    let mut collector = start(&dir);
     let (r, w) = pipe();
     let mut clients = 0u32;
     let mut client = start_client(&conf, &r, &dir, clients);
     // The feeder: numbered records in small writes, as auditd would.
+    let chunks = (n * 2 * 50 / 4096).max(1);
+    let pause = Duration::from_micros((8_000_000 / chunks as u64).min(3000));
     let feeder = std::thread::spawn(move || {
         let mut w = std::fs::File::from(w);
-        let data = records(N);
+        let data = records(n);
         for chunk in data.chunks(4096) {
             w.write_all(chunk).unwrap();
-            std::thread::sleep(Duration::from_millis(3));
+            std::thread::sleep(pause);
         }
         // dropping `w` closes the only write end: EOF for the client
     });
@@ -482,7 +546,7 @@ fn kill_9_collector_and_client_every_record_exactly_once() {
     let t0 = Instant::now();
     while !feeder.is_finished() && t0.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(rng.range(100, 900)));
-        if rng.next() & 1 == 0 {
+        if !kill_collector || rng.next() & 1 == 0 {
             let _ = client.kill(); // SIGKILL
             let _ = client.wait();
             clients += 1;
@@ -493,7 +557,7 @@ fn kill_9_collector_and_client_every_record_exactly_once() {
             let _ = collector.wait();
             kills_s += 1;
             std::thread::sleep(Duration::from_millis(rng.range(10, 300)));
-            collector = start_collector(&dir, port);
+            collector = start(&dir);
         }
     }
     feeder.join().unwrap();
@@ -508,17 +572,157 @@ fn kill_9_collector_and_client_every_record_exactly_once() {
         clients += 1;
         client = start_client(&conf, &r, &dir, clients);
     }
-    let _ = collector.kill();
-    let _ = collector.wait();
+    stop(collector);
     eprintln!(
-        "kill -9: {kills_c} client kills, {kills_s} collector kills, {:.1} s",
+        "kill -9 ({name}): {kills_c} client kills, {kills_s} collector kills, {:.1} s",
         t0.elapsed().as_secs_f64()
     );
-    assert!(kills_c > 0 && kills_s > 0);
+    assert!(kills_c > 0 && (kills_s > 0 || !kill_collector));
     let log = std::fs::read_to_string(dir.join("collected.log")).unwrap();
+    drop(r);
+    let _ = std::fs::remove_dir_all(&dir);
+    log
+}
+
+/// Collector and client killed at random: the de-duplicating test collector
+/// (this binary re-executed, see `collector_process`), so that the test is
+/// about the client's guarantees: persisted sequences, resends in order,
+/// nothing lost between stdin and the queue file.
+#[test]
+fn kill_9_collector_and_client_every_record_exactly_once() {
+    const N: usize = 100_000;
+    let log = kill_9_run("kill9", N, true, false);
     assert_exactly_once(&log, N);
     // EOE travelled too (the collector speaks raudit's extension), once each.
-    assert_eq!(log.matches("type=EOE").count(), N);
+    assert_eq!(log.matches("type=EOE").count(), N, "EOE records");
+}
+
+/// The client killed at random while `raudit daemon` collects (and
+/// de-duplicates by stream and sequence).
+#[test]
+fn kill_9_client_raudit_daemon_collector_every_record_exactly_once() {
+    const N: usize = 20_000;
+    let log = kill_9_run("kill9d", N, false, true);
+    assert_exactly_once(&log, N);
+}
+
+// ---------------------------------------------------------------------------
+// TLS
+
+struct Pki {
+    ca: String,
+    other_ca: String,
+    server: (String, String),
+    client: (String, String),
+    intruder: (String, String),
+}
+
+fn pki() -> Pki {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+    };
+    let ca = |name: &str| {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.distinguished_name.push(DnType::CommonName, name);
+        let k = KeyPair::generate().unwrap();
+        let c = p.self_signed(&k).unwrap();
+        (c, k)
+    };
+    let leaf = |name: &str, server: bool, issuer: &(rcgen::Certificate, KeyPair)| {
+        let mut p = CertificateParams::new(vec![name.to_string()]).unwrap();
+        p.distinguished_name.push(DnType::CommonName, name);
+        p.extended_key_usages = vec![if server {
+            ExtendedKeyUsagePurpose::ServerAuth
+        } else {
+            ExtendedKeyUsagePurpose::ClientAuth
+        }];
+        let k = KeyPair::generate().unwrap();
+        let c = p.signed_by(&k, &issuer.0, &issuer.1).unwrap();
+        (c.pem(), k.serialize_pem())
+    };
+    let root = ca("raudit test CA");
+    let other = ca("someone else's CA");
+    Pki {
+        ca: root.0.pem(),
+        other_ca: other.0.pem(),
+        server: leaf("localhost", true, &root),
+        client: leaf("client1", false, &root),
+        intruder: leaf("intruder", false, &root),
+    }
+}
+
+#[test]
+fn tls_client_reaches_a_tls_collector_and_is_refused_without_the_right_credentials() {
+    let dir = tmpdir("tls");
+    let p = pki();
+    for (name, text) in [
+        ("ca.pem", &p.ca),
+        ("other-ca.pem", &p.other_ca),
+        ("server.pem", &p.server.0),
+        ("server.key", &p.server.1),
+        ("client.pem", &p.client.0),
+        ("client.key", &p.client.1),
+        ("intruder.pem", &p.intruder.0),
+        ("intruder.key", &p.intruder.1),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let port = free_port();
+    let d = dir.display();
+    let collector = start_collector(
+        &dir,
+        port,
+        &format!(
+            "transport = tls\ntls_cert = {d}/server.pem\ntls_key = {d}/server.key\n\
+             tls_ca = {d}/ca.pem\ntls_allowed_clients = client1\ntcp_client_timeout = 2\n"
+        ),
+    );
+    let base = format!(
+        "remote_server = 127.0.0.1\nport = {port}\ntransport = tls\ntls_server_name = localhost\n\
+         max_tries_per_record = 1\nmax_time_per_record = 2\n"
+    );
+    let conf = dir.join("remote.conf");
+    // The right credentials: every record once, EOE too (raudit extension
+    // over TLS).
+    write_conf(
+        &conf,
+        &format!(
+            "{base}tls_ca = {d}/ca.pem\ntls_cert = {d}/client.pem\ntls_key = {d}/client.key\n"
+        ),
+    );
+    let (rc, err) = run_client(&conf, &records(2000));
+    assert_eq!(rc, 0, "{err}");
+    // Refusals: the collector's certificate from an unknown CA, no client
+    // certificate, a certificate outside the allow-list.
+    let bad = [
+        (
+            "wrong CA",
+            format!(
+                "tls_ca = {d}/other-ca.pem\ntls_cert = {d}/client.pem\ntls_key = {d}/client.key\n"
+            ),
+        ),
+        ("no certificate", format!("tls_ca = {d}/ca.pem\n")),
+        (
+            "not allowed",
+            format!(
+                "tls_ca = {d}/ca.pem\ntls_cert = {d}/intruder.pem\ntls_key = {d}/intruder.key\n"
+            ),
+        ),
+    ];
+    for (what, keys) in bad {
+        write_conf(&conf, &format!("{base}{keys}"));
+        let input: Vec<u8> = b"type=USER msg=audit(1700000000.000:999999): n=999999\n".to_vec();
+        let (rc, err) = run_client(&conf, &input);
+        assert_eq!(rc, 1, "{what}: {err}");
+        assert!(err.contains("network failure"), "{what}: {err}");
+    }
+    stop(collector);
+    let log = std::fs::read_to_string(dir.join("collected.log")).unwrap();
+    assert_exactly_once(&log, 2000);
+    assert!(
+        !log.contains("n=999999"),
+        "a refused client got a record through"
+    );
     let _ = std::fs::remove_dir_all(&dir);
-    drop(r);
 }
