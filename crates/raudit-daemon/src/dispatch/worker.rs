@@ -826,6 +826,50 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_written_to_a_dead_program_goes_whole_to_the_next() {
+        let d = tmp("batch");
+        let out = d.join("out");
+        let mark = d.join("mark");
+        // First instance: exits at once without reading; then: cat.
+        let s = script(
+            &d,
+            "p",
+            &format!(
+                "if [ ! -e {m} ]; then : > {m}; exit 0; fi\nexec cat >> \"$1\"",
+                m = mark.display()
+            ),
+        );
+        let p = Plugin::start(conf(&s, &[out.to_str().unwrap()]), 100, 3);
+        assert!(wait_for(|| mark.exists()));
+        let first = p.shared.pid.load(Ordering::Relaxed);
+        assert!(wait_for(|| {
+            let _ = nix::sys::wait::waitpid(
+                nix::unistd::Pid::from_raw(first),
+                Some(nix::sys::wait::WaitPidFlag::WNOHANG),
+            );
+            nix::sys::signal::kill(nix::unistd::Pid::from_raw(first), None).is_err()
+        }));
+        // Queued while the writer waits: they go out as one batch.
+        {
+            let mut q = p.shared.q.lock().unwrap();
+            for n in 1..=5 {
+                q.items.push_back(rec(n));
+            }
+        }
+        p.shared.cv.notify_one();
+        let want: String = (1..=5)
+            .map(|n| format!("type=SYSCALL msg=audit(1.000:{n}): x={n}\n"))
+            .collect();
+        assert!(wait_for(|| std::fs::read_to_string(&out)
+            .unwrap_or_default()
+            == want));
+        assert_eq!(p.shared.restarts.load(Ordering::Relaxed), 1);
+        assert_eq!(p.shared.delivered.load(Ordering::Relaxed), 5);
+        drop(p);
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
     fn af_unix_builtin_one_client() {
         let d = tmp("afunix");
         let sock = d.join("s");
