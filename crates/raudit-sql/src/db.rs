@@ -86,7 +86,10 @@ pub fn open(path: Option<&Path>) -> Result<Connection> {
         Some(p) => Connection::open(p)?,
         None => Connection::open_in_memory()?,
     };
-    conn.execute_batch("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")?;
+    // 16 KiB pages (new stores only): event texts of ~1 KB fill them well
+    conn.execute_batch(
+        "PRAGMA page_size = 16384; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;",
+    )?;
     let mut sql = String::new();
     for t in TABLES {
         if t.name == "events" {
@@ -133,12 +136,98 @@ pub fn user_tables(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
     Ok(out)
 }
 
+/// A value of a [`Batch`]: texts live in the batch's arena.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Null,
+    Int(i64),
+    Text(u32, u32),
+    Blob(u32, u32),
+    EventId,
+}
+
+/// The rows of many events, flattened into one arena: what the parsing thread hands
+/// the SQLite thread (no allocation per value).
+#[derive(Debug, Default)]
+pub struct Batch {
+    arena: Vec<u8>,
+    slots: Vec<Slot>,
+    /// Table of each row, in order: an index into [`TABLES`], or `RAW` for `raw_events`.
+    rows: Vec<u8>,
+    /// Events in the batch.
+    pub events: usize,
+}
+
+const RAW: u8 = 255;
+
+impl Batch {
+    fn text(&mut self, t: &[u8]) -> Slot {
+        let s = self.arena.len() as u32;
+        self.arena.extend_from_slice(t);
+        Slot::Text(s, t.len() as u32)
+    }
+
+    fn row(&mut self, table: u8, row: &[V<'_>]) {
+        self.rows.push(table);
+        for v in row {
+            let slot = match v {
+                V::Null => Slot::Null,
+                V::Int(i) => Slot::Int(*i),
+                V::Text(t) => self.text(t),
+                V::EventId => Slot::EventId,
+            };
+            self.slots.push(slot);
+        }
+    }
+
+    /// Adds one event: its rows in every table and its text.
+    pub fn push(&mut self, ev: &Event) {
+        let rows = extract(ev);
+        self.row(0, &rows.events);
+        if let Some(r) = &rows.process {
+            self.row(1, r);
+        }
+        if let Some(r) = &rows.socket {
+            self.row(2, r);
+        }
+        for r in &rows.user {
+            self.row(3, r);
+        }
+        for r in &rows.files {
+            self.row(4, r);
+        }
+        self.rows.push(RAW);
+        self.slots.push(Slot::EventId);
+        let s = self.arena.len() as u32;
+        for (i, r) in ev.records().enumerate() {
+            if i > 0 {
+                self.arena.push(b'\n');
+            }
+            self.arena.extend_from_slice(r.msg);
+            if let Some(t) = r.interp {
+                self.arena.push(raudit_logfmt::INTERP_SEPARATOR);
+                self.arena.extend_from_slice(t);
+            }
+        }
+        self.slots.push(Slot::Blob(s, self.arena.len() as u32 - s));
+        self.events += 1;
+    }
+
+    /// Empties the batch, keeping its storage.
+    pub fn clear(&mut self) {
+        self.arena.clear();
+        self.slots.clear();
+        self.rows.clear();
+        self.events = 0;
+    }
+}
+
 /// Inserts events' rows. Holds the prepared statements; the caller owns the transaction.
 pub struct Writer<'c> {
     stmts: Vec<Statement<'c>>,
     raw: Statement<'c>,
     next_id: i64,
-    buf: Vec<u8>,
+    one: Batch,
     /// Events written.
     pub events: u64,
 }
@@ -160,59 +249,55 @@ impl<'c> Writer<'c> {
             stmts,
             raw,
             next_id,
-            buf: Vec::with_capacity(8192),
+            one: Batch::default(),
             events: 0,
         })
     }
 
-    fn insert(st: &mut Statement<'_>, id: i64, row: &[V<'_>]) -> rusqlite::Result<()> {
-        for (i, v) in row.iter().enumerate() {
-            match v {
-                V::EventId => st.raw_bind_parameter(i + 1, id)?,
-                v => st.raw_bind_parameter(i + 1, v)?,
+    /// Writes every row of a batch.
+    pub fn batch(&mut self, b: &Batch) -> Result<()> {
+        let mut at = 0usize;
+        let mut id = self.next_id - 1;
+        for &t in &b.rows {
+            let (st, width) = if t == RAW {
+                (&mut self.raw, 2)
+            } else {
+                if t == 0 {
+                    id += 1;
+                }
+                (&mut self.stmts[t as usize], TABLES[t as usize].width())
+            };
+            let Some(slots) = b.slots.get(at..at + width) else {
+                break;
+            };
+            at += width;
+            for (i, v) in slots.iter().enumerate() {
+                let text = |s: u32, l: u32| &b.arena[s as usize..(s + l) as usize];
+                let val = match *v {
+                    Slot::Null => ValueRef::Null,
+                    Slot::Int(n) => ValueRef::Integer(n),
+                    Slot::EventId => ValueRef::Integer(id),
+                    // SQLite takes TEXT bytes as they are (no UTF-8 check here)
+                    Slot::Text(s, l) => ValueRef::Text(text(s, l)),
+                    Slot::Blob(s, l) => ValueRef::Blob(text(s, l)),
+                };
+                st.raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(val))?;
             }
+            st.raw_execute()?;
         }
-        st.raw_execute()?;
+        self.next_id = id + 1;
+        self.events += b.events as u64;
         Ok(())
     }
 
     /// Writes one event: its `events` row, its text, and its rows in the other tables.
     pub fn event(&mut self, ev: &Event) -> Result<()> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let rows = extract(ev);
-        Self::insert(&mut self.stmts[0], id, &rows.events)?;
-        if let Some(r) = &rows.process {
-            Self::insert(&mut self.stmts[1], id, r)?;
-        }
-        if let Some(r) = &rows.socket {
-            Self::insert(&mut self.stmts[2], id, r)?;
-        }
-        for r in &rows.user {
-            Self::insert(&mut self.stmts[3], id, r)?;
-        }
-        for r in &rows.files {
-            Self::insert(&mut self.stmts[4], id, r)?;
-        }
-        self.buf.clear();
-        for (i, r) in ev.records().enumerate() {
-            if i > 0 {
-                self.buf.push(b'\n');
-            }
-            self.buf.extend_from_slice(r.msg);
-            if let Some(t) = r.interp {
-                self.buf.push(raudit_logfmt::INTERP_SEPARATOR);
-                self.buf.extend_from_slice(t);
-            }
-        }
-        self.raw.raw_bind_parameter(1, id)?;
-        match std::str::from_utf8(&self.buf) {
-            Ok(s) => self.raw.raw_bind_parameter(2, s)?,
-            Err(_) => self.raw.raw_bind_parameter(2, &self.buf[..])?,
-        }
-        self.raw.raw_execute()?;
-        self.events += 1;
-        Ok(())
+        let mut one = std::mem::take(&mut self.one);
+        one.clear();
+        one.push(ev);
+        let r = self.batch(&one);
+        self.one = one;
+        r
     }
 }
 
@@ -271,9 +356,13 @@ struct FileRun {
     dev: u64,
     ino: u64,
     head: (i64, i64),
+    /// Where reading starts, and below which only pending events' lines are taken.
+    start: u64,
+    filter_below: u64,
+    /// Set by the parser: how far the file was read (up to a newline).
     indexed_to: u64,
-    /// (second, offset) of lines raising the file's highest second.
-    maxes_from: Option<Vec<(i64, u64)>>,
+    /// Set by the parser: (second, offset) of lines raising the file's highest second.
+    marks: Vec<(i64, u64)>,
 }
 
 fn opt_row<T>(r: rusqlite::Result<T>) -> rusqlite::Result<Option<T>> {
@@ -282,6 +371,109 @@ fn opt_row<T>(r: rusqlite::Result<T>) -> rusqlite::Result<Option<T>> {
         Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// What the parsing thread sends.
+enum Msg {
+    /// Rows of finished events.
+    Rows(Batch),
+    /// Everything after this is an event still open at the end of the input.
+    OpenFollow,
+}
+
+/// Events per batch handed from the parsing thread to the SQLite thread.
+const BATCH_EVENTS: usize = 512;
+
+/// What the parsing thread found.
+struct Parsed {
+    runs: Vec<FileRun>,
+    open: Vec<crate::feed::EventKey>,
+    bytes: u64,
+    skipped: u64,
+}
+
+/// The parsing side of an index run: reads the files, assembles events, extracts
+/// rows into batches and sends them. Stops early when the receiver is gone.
+fn parse_files(
+    mut runs: Vec<FileRun>,
+    mut feeder: Feeder,
+    incremental: bool,
+    tx: std::sync::mpsc::SyncSender<Msg>,
+) -> Result<Parsed> {
+    let mut bytes = 0u64;
+    let mut batch = Batch::default();
+    let mut gone = false;
+    let mut buf = vec![0u8; READ_CHUNK];
+    let flush = |batch: &mut Batch, gone: &mut bool| {
+        if batch.events > 0 && !*gone {
+            let full = std::mem::take(batch);
+            *gone = tx.send(Msg::Rows(full)).is_err();
+        }
+    };
+    for run in runs.iter_mut() {
+        let path = run.path.clone();
+        let io = |source| Error::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut f = File::open(&run.path).map_err(io)?;
+        if run.start > 0 {
+            f.seek(SeekFrom::Start(run.start)).map_err(io)?;
+        }
+        feeder.start_file(run.start, run.filter_below);
+        let mut pos = run.start;
+        let mut last_nl = run.start; // offset just past the last newline seen
+        loop {
+            let n = match f.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(io(e)),
+            };
+            let chunk = &buf[..n];
+            if let Some(i) = memchr::memrchr(b'\n', chunk) {
+                last_nl = pos + i as u64 + 1;
+            }
+            pos += n as u64;
+            if pos > run.filter_below {
+                bytes += pos - run.filter_below.max(pos - n as u64);
+            }
+            feeder.feed(chunk, &mut |ev| batch.push(ev));
+            if batch.events >= BATCH_EVENTS {
+                flush(&mut batch, &mut gone);
+            }
+            if gone {
+                break;
+            }
+        }
+        if incremental {
+            // the partial last line is read again next time
+            feeder.drop_partial();
+            bytes = bytes.saturating_sub(pos - last_nl);
+            run.indexed_to = last_nl.max(run.filter_below);
+            run.marks = feeder.take_marks();
+        } else {
+            feeder.end_file(&mut |ev| batch.push(ev));
+        }
+    }
+    flush(&mut batch, &mut gone);
+    let mut open = Vec::new();
+    if !gone {
+        gone = tx.send(Msg::OpenFollow).is_err();
+    }
+    feeder.finish(&mut |ev| {
+        if incremental {
+            open.push(crate::feed::key_of(ev));
+        }
+        batch.push(ev);
+    });
+    flush(&mut batch, &mut gone);
+    Ok(Parsed {
+        runs,
+        open,
+        bytes,
+        skipped: feeder.skipped,
+    })
 }
 
 /// Builds or updates the store from log files (oldest first; events may span files).
@@ -294,13 +486,24 @@ fn opt_row<T>(r: rusqlite::Result<T>) -> rusqlite::Result<Option<T>> {
 /// an event whose records straddle two runs, or a rotation, ends up whole and once.
 ///
 /// Otherwise (`raudit sql --input`, into a fresh store) every file is read whole.
+///
+/// Two threads: one reads, assembles and extracts rows into batches, the calling
+/// thread inserts them (SQLite).
 pub fn index_files(
     conn: &Connection,
     files: &[PathBuf],
     eoe_timeout: i64,
     incremental: bool,
 ) -> Result<Stats> {
-    conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA journal_mode = TRUNCATE;")?;
+    // A first build needs no rollback journal (a failed one leaves a store to delete);
+    // an update keeps one so a crash cannot damage what was indexed before.
+    let empty: bool =
+        conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM events)", [], |r| r.get(0))?;
+    conn.execute_batch(if empty {
+        "PRAGMA synchronous = OFF; PRAGMA journal_mode = OFF;"
+    } else {
+        "PRAGMA synchronous = OFF; PRAGMA journal_mode = TRUNCATE;"
+    })?;
     let tx = conn.unchecked_transaction()?;
     let mut stats = Stats::default();
     let mut feeder = Feeder::new(eoe_timeout);
@@ -331,178 +534,145 @@ pub fn index_files(
         }
         feeder.set_pending(pending);
     }
+    // where each file starts
     let mut runs: Vec<FileRun> = Vec::new();
-    {
+    for path in files {
+        let io = |source| Error::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut f = File::open(path).map_err(io)?;
+        let meta = f.metadata().map_err(io)?;
+        stats.files += 1;
+        let mut run = FileRun {
+            state_id: None,
+            path: path.clone(),
+            dev: meta.dev(),
+            ino: meta.ino(),
+            head: (0, 0),
+            start: 0,
+            filter_below: 0,
+            indexed_to: 0,
+            marks: Vec::new(),
+        };
+        if incremental {
+            let Some((hl, hh)) = head_of(&mut f).map_err(io)? else {
+                continue; // no complete line yet
+            };
+            run.head = (hl, hh);
+            let found: Option<(i64, i64, Option<i64>)> = opt_row(conn.query_row(
+                "SELECT id, indexed_to, pending_from FROM raudit_files \
+                 WHERE head_hash = ?1 AND head_len = ?2",
+                (hh, hl),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            ))?;
+            if let Some((id, to, pending_from)) = found {
+                run.state_id = Some(id);
+                // a file shorter than what was indexed was rewritten: start over
+                if (to as u64) <= meta.len() {
+                    run.filter_below = to as u64;
+                    run.start =
+                        pending_from.map_or(run.filter_below, |p| (p as u64).min(run.filter_below));
+                }
+            }
+        }
+        runs.push(run);
+    }
+    let (parsed, added) = {
         let mut w = Writer::new(conn)?;
-        let mut err: Option<Error> = None;
-        let mut buf = vec![0u8; READ_CHUNK];
-        for path in files {
-            let io = |source| Error::Io {
-                path: path.clone(),
-                source,
-            };
-            let mut f = File::open(path).map_err(io)?;
-            let meta = f.metadata().map_err(io)?;
-            stats.files += 1;
-            let (mut start, mut filter_below) = (0u64, 0u64);
-            let mut run = FileRun {
-                state_id: None,
-                path: path.clone(),
-                dev: meta.dev(),
-                ino: meta.ino(),
-                head: (0, 0),
-                indexed_to: 0,
-                maxes_from: None,
-            };
-            if incremental {
-                let Some((hl, hh)) = head_of(&mut f).map_err(io)? else {
-                    continue; // no complete line yet
-                };
-                run.head = (hl, hh);
-                let found: Option<(i64, i64, Option<i64>)> = opt_row(conn.query_row(
-                    "SELECT id, indexed_to, pending_from FROM raudit_files \
-                     WHERE head_hash = ?1 AND head_len = ?2",
-                    (hh, hl),
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                ))?;
-                if let Some((id, to, pending_from)) = found {
-                    run.state_id = Some(id);
-                    // a file shorter than what was indexed was rewritten: start over
-                    if (to as u64) <= meta.len() {
-                        filter_below = to as u64;
-                        start = pending_from.map_or(filter_below, |p| (p as u64).min(filter_below));
-                    }
-                }
-                f.seek(SeekFrom::Start(start)).map_err(io)?;
-            }
-            feeder.start_file(start, filter_below);
-            let mut pos = start;
-            let mut last_nl = start; // offset just past the last newline seen
-            loop {
-                let n = match f.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(io(e)),
-                };
-                let chunk = &buf[..n];
-                if let Some(i) = memchr::memrchr(b'\n', chunk) {
-                    last_nl = pos + i as u64 + 1;
-                }
-                pos += n as u64;
-                if pos > filter_below {
-                    stats.bytes += pos - filter_below.max(pos - n as u64);
-                }
-                feeder.feed(chunk, &mut |ev| {
-                    if err.is_none() {
-                        if let Err(e) = w.event(ev) {
-                            err = Some(e);
+        let (send, recv) = std::sync::mpsc::sync_channel::<Msg>(4);
+        let parsed = std::thread::scope(|scope| -> Result<Parsed> {
+            let parser = scope.spawn(move || parse_files(runs, feeder, incremental, send));
+            let mut failed = None;
+            for msg in recv.iter() {
+                let r = match msg {
+                    Msg::Rows(b) => w.batch(&b),
+                    // the rows of events still open start here: remember where
+                    Msg::OpenFollow if incremental => (|| {
+                        for t in APPENDED {
+                            let max: i64 = conn.query_row(
+                                &format!("SELECT coalesce(max(rowid), 0) FROM {t}"),
+                                [],
+                                |r| r.get(0),
+                            )?;
+                            conn.execute(
+                                "INSERT OR REPLACE INTO raudit_state (key, value) VALUES (?1, ?2)",
+                                (t, max),
+                            )?;
                         }
-                    }
-                });
-                if let Some(e) = err.take() {
-                    return Err(e);
-                }
-            }
-            if incremental {
-                // the partial last line is read again next time
-                feeder.drop_partial();
-                stats.bytes = stats.bytes.saturating_sub(pos - last_nl);
-                run.indexed_to = last_nl.max(filter_below);
-                run.maxes_from = Some(feeder.take_marks());
-                runs.push(run);
-            } else {
-                feeder.end_file(&mut |ev| {
-                    if err.is_none() {
-                        if let Err(e) = w.event(ev) {
-                            err = Some(e);
-                        }
-                    }
-                });
-            }
-            if let Some(e) = err.take() {
-                return Err(e);
-            }
-        }
-        // events still open: stored now, provisional when incremental
-        let mut open: Vec<crate::feed::EventKey> = Vec::new();
-        if incremental {
-            for t in APPENDED {
-                let max: i64 = conn.query_row(
-                    &format!("SELECT coalesce(max(rowid), 0) FROM {t}"),
-                    [],
-                    |r| r.get(0),
-                )?;
-                conn.execute(
-                    "INSERT OR REPLACE INTO raudit_state (key, value) VALUES (?1, ?2)",
-                    (t, max),
-                )?;
-            }
-        }
-        feeder.finish(&mut |ev| {
-            if incremental {
-                open.push(crate::feed::key_of(ev));
-            }
-            if err.is_none() {
-                if let Err(e) = w.event(ev) {
-                    err = Some(e);
-                }
-            }
-        });
-        if let Some(e) = err.take() {
-            return Err(e);
-        }
-        stats.events = w.events;
-        stats.skipped = feeder.skipped;
-        if incremental {
-            conn.execute("DELETE FROM raudit_pending", [])?;
-            let mut ins = conn.prepare(
-                "INSERT INTO raudit_pending (sec, milli, serial, node) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for (sec, milli, serial, node) in &open {
-                ins.execute((sec, *milli as i64, *serial as i64, node))?;
-            }
-            let oldest = open.iter().map(|k| k.0).min();
-            for r in &runs {
-                let pending_from = oldest.and_then(|sec| {
-                    let m = r.maxes_from.as_deref().unwrap_or(&[]);
-                    let i = m.partition_point(|&(s, _)| s < sec);
-                    m.get(i).map(|&(_, o)| o as i64)
-                });
-                let path_s = r.path.to_string_lossy();
-                match r.state_id {
-                    Some(id) => conn.execute(
-                        "UPDATE raudit_files SET path=?1, dev=?2, ino=?3, indexed_to=?4, \
-                         pending_from=?5 WHERE id=?6",
-                        (
-                            &*path_s,
-                            r.dev as i64,
-                            r.ino as i64,
-                            r.indexed_to as i64,
-                            pending_from,
-                            id,
-                        ),
-                    )?,
-                    None => conn.execute(
-                        "INSERT INTO raudit_files \
-                         (path, dev, ino, head_len, head_hash, indexed_to, pending_from) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        (
-                            &*path_s,
-                            r.dev as i64,
-                            r.ino as i64,
-                            r.head.0,
-                            r.head.1,
-                            r.indexed_to as i64,
-                            pending_from,
-                        ),
-                    )?,
+                        Ok(())
+                    })(),
+                    Msg::OpenFollow => Ok(()),
                 };
+                if let Err(e) = r {
+                    failed = Some(e);
+                    break;
+                }
             }
+            drop(recv); // a parser still sending stops
+            let parsed = parser
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            match failed {
+                Some(e) => Err(e),
+                None => parsed,
+            }
+        })?;
+        (parsed, w.events)
+    };
+    stats.events = added;
+    stats.bytes = parsed.bytes;
+    stats.skipped = parsed.skipped;
+    if incremental {
+        conn.execute("DELETE FROM raudit_pending", [])?;
+        let mut ins = conn.prepare(
+            "INSERT INTO raudit_pending (sec, milli, serial, node) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (sec, milli, serial, node) in &parsed.open {
+            ins.execute((sec, *milli as i64, *serial as i64, node))?;
+        }
+        let oldest = parsed.open.iter().map(|k| k.0).min();
+        for r in &parsed.runs {
+            let pending_from = oldest.and_then(|sec| {
+                let i = r.marks.partition_point(|&(s, _)| s < sec);
+                r.marks.get(i).map(|&(_, o)| o as i64)
+            });
+            let path_s = r.path.to_string_lossy();
+            match r.state_id {
+                Some(id) => conn.execute(
+                    "UPDATE raudit_files SET path=?1, dev=?2, ino=?3, indexed_to=?4, \
+                     pending_from=?5 WHERE id=?6",
+                    (
+                        &*path_s,
+                        r.dev as i64,
+                        r.ino as i64,
+                        r.indexed_to as i64,
+                        pending_from,
+                        id,
+                    ),
+                )?,
+                None => conn.execute(
+                    "INSERT INTO raudit_files \
+                     (path, dev, ino, head_len, head_hash, indexed_to, pending_from) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    (
+                        &*path_s,
+                        r.dev as i64,
+                        r.ino as i64,
+                        r.head.0,
+                        r.head.1,
+                        r.indexed_to as i64,
+                        pending_from,
+                    ),
+                )?,
+            };
         }
     }
+    // "top executables" and per-exe filters without a table scan; built once after the
+    // first bulk insert (a sort), maintained row by row on updates
+    conn.execute_batch("CREATE INDEX IF NOT EXISTS events_exe ON events (exe)")?;
     tx.commit()?;
-    conn.execute_batch("PRAGMA synchronous = FULL;")?;
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA journal_mode = DELETE;")?;
     Ok(stats)
 }
 

@@ -7,6 +7,7 @@
 //! was still open when the previous run stopped, and is read again), and remembers
 //! where each new highest second starts so the caller can find the first line a
 //! still-open event may have ([`Feeder::first_line_from`]).
+#![forbid(unsafe_code)]
 
 use std::collections::HashSet;
 

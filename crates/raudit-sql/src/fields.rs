@@ -6,6 +6,7 @@
 //! flattened the way auparse does: the fields inside it follow the outer ones. Tokens
 //! without `=` (`avc:  denied  { read } for …`) are skipped. The ENRICHED tail
 //! (after `0x1d`) is not part of the body. Never panics, whatever the bytes.
+#![forbid(unsafe_code)]
 
 use raudit_logfmt::INTERP_SEPARATOR;
 use std::borrow::Cow;

@@ -1,5 +1,6 @@
 //! Query results as text: an aligned table (for terminals), CSV (RFC 4180 quoting) or
 //! JSON (an array of objects, numbers as numbers, NULL as null, blobs as text).
+#![forbid(unsafe_code)]
 
 use std::io::{self, Write};
 

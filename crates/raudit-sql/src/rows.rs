@@ -3,6 +3,7 @@
 //! unknown record types, missing or malformed fields — extraction never fails: a
 //! value it cannot read is NULL, an event that lacks what a table needs gives no row
 //! in that table (it is still in `events`).
+#![forbid(unsafe_code)]
 
 use std::borrow::Cow;
 

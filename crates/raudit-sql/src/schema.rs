@@ -5,6 +5,7 @@
 //! Columns osquery fills from the live system and a log cannot give (`uptime`, the
 //! file times `atime`/`mtime`/`ctime`/`btime` that osquery `stat`s at event time) are
 //! NULL. `eid` is the audit event identity `SEC.MILLI:SERIAL`.
+#![forbid(unsafe_code)]
 
 /// One column: name and declared SQL type (as `PRAGMA table_info` reports it).
 pub type Column = (&'static str, &'static str);
