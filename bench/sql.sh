@@ -48,11 +48,13 @@ echo "wc -l:              ${best} s  ($(python3 -c "print(f'{$mb / $best:.0f}')"
 
 DB=$WORK/index.db
 t0=$(now)
-"$RAUDIT" index --db "$DB" -if "$SLICE" -q
+/usr/bin/time -o "$WORK/time" -f "%U %S" "$RAUDIT" index --db "$DB" -if "$SLICE" -q
 t1=$(now)
 b=$(secs "$t0" "$t1")
+read -r u s < "$WORK/time"
 events=$("$RAUDIT" sql --db "$DB" --format csv "SELECT count(*) FROM events" | tail -1)
 echo "index build:        ${b} s  ($(python3 -c "print(f'{$mb / $b:.0f}')") MB/s, $events events, db $(( $(stat -c %s "$DB") / 1000000 )) MB)"
+echo "  CPU: user ${u} s + sys ${s} s over 2 threads (a busy machine stretches the wall time; load: $(cut -d' ' -f1 /proc/loadavg))"
 
 t0=$(now)
 "$RAUDIT" index --db "$DB" -if "$SLICE" -q
