@@ -182,6 +182,8 @@ pub struct NetCounters {
     /// Of those, the ones that sent something within `tcp_client_max_idle`
     /// (or the last minute).
     pub active: AtomicUsize,
+    /// Times the inbox was full and reading from peers paused.
+    pub pauses: AtomicUsize,
 }
 
 /// The running listener thread.
@@ -202,6 +204,11 @@ pub fn write_state(c: &NetCounters, out: &mut String) {
     let _ = writeln!(out, "listening for network connections = yes");
     let _ = writeln!(out, "active connections = {a}");
     let _ = writeln!(out, "total connections = {n}");
+    let _ = writeln!(
+        out,
+        "network reads paused (queue full) = {}",
+        c.pauses.load(Ordering::Relaxed)
+    );
 }
 
 /// `%52s:%u` as auditd's `sockaddr_to_addr` prints a peer in messages.
@@ -387,11 +394,11 @@ impl Net {
                 events: libc::POLLIN,
                 revents: 0,
             });
-            for (id, c) in &self.conns {
-                let mut ev = 0;
-                if !paused {
-                    ev |= libc::POLLIN;
-                }
+            // While the inbox is full the peers are not polled at all (a
+            // hung-up peer would make poll return at once, a busy loop);
+            // replies are still written below each turn.
+            for (id, c) in self.conns.iter().filter(|_| !paused) {
+                let mut ev = libc::POLLIN;
                 if c.wants_write() {
                     ev |= libc::POLLOUT;
                 }
@@ -436,6 +443,7 @@ impl Net {
                 let b = std::mem::take(&mut self.batch);
                 if let Err(b) = self.inbox.push_net(b, false) {
                     self.batch = b;
+                    self.counters.pauses.fetch_add(1, Ordering::Relaxed);
                 }
             }
             self.counters
@@ -576,5 +584,115 @@ impl Net {
         if !b.is_empty() {
             let _ = self.inbox.push_net(b, true);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::writer::{LogWriter, SystemActions};
+    use raudit_remote_proto::{encode_frame, kind, Decoder, Item, Mode};
+    use std::io::{Read, Write};
+
+    struct T(LogWriter);
+    impl Target for T {
+        fn daemon_event(&mut self, _rtype: u16, text: &str) {
+            self.0
+                .write_record(format!("type=DAEMON {text}").as_bytes());
+        }
+        fn writer(&mut self) -> &mut LogWriter {
+            &mut self.0
+        }
+        fn background(&self) -> bool {
+            true
+        }
+        fn dispatch(&mut self, _rtype: u16, _record: &[u8], _line: &[u8]) {}
+    }
+
+    /// A tiny inbox and a slow handler: the listener stops reading (TCP
+    /// pushes back on the peer), nothing is lost, replies stay in order.
+    #[test]
+    fn a_full_inbox_pauses_the_peers_without_loss() {
+        let dir = std::env::temp_dir().join(format!("raudit-listen-bp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let port = std::net::TcpListener::bind("[::]:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or(0);
+        let cfg = Config {
+            log_file: dir.join("audit.log"),
+            tcp_listen_port: port as u32,
+            use_libwrap: false,
+            space_left: 75,
+            admin_space_left: 50,
+            ..Config::default()
+        };
+        let mut w = LogWriter::new(cfg.clone(), true, Box::new(SystemActions::from_env()));
+        assert!(w.init());
+        let mut t = T(w);
+        let inbox = Arc::new(Inbox::new(4096));
+        let (mut l, mut coll) = match Listener::start(&cfg, inbox.clone()) {
+            Ok(x) => x,
+            Err(e) => panic!("{e}"),
+        };
+        const N: u32 = 20_000;
+        let client = std::thread::spawn(move || {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+            let mut out = Vec::new();
+            for i in 1..=N {
+                let rec = format!(
+                    "type=USER msg=audit(1.000:{i}): n={i} {}\n",
+                    "p".repeat(100)
+                );
+                encode_frame(&mut out, kind::MESSAGE, 0, i, rec.as_bytes()).unwrap_or_default();
+            }
+            let mut w = s.try_clone().expect("clone");
+            let writer = std::thread::spawn(move || w.write_all(&out).is_ok());
+            let mut d = Decoder::new(Mode::Managed);
+            let mut next = 1;
+            let mut b = [0u8; 4096];
+            while next <= N {
+                while let Ok(Some(Item::Frame(f))) = d.next() {
+                    assert_eq!((f.header.kind, f.header.sequence), (kind::ACK, next));
+                    next += 1;
+                }
+                if next > N {
+                    break;
+                }
+                match s.read(&mut b) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => d.feed(&b[..n]),
+                }
+            }
+            assert!(writer.join().unwrap_or(false));
+            next - 1
+        });
+        let t0 = Instant::now();
+        while !client.is_finished() && t0.elapsed() < Duration::from_secs(30) {
+            if let Some(crate::queue::Item::Net(nb)) = inbox.pop(Duration::from_millis(50)) {
+                coll.handle(nb, &mut t);
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        let acked = client.join().unwrap_or(0);
+        assert_eq!(acked, N);
+        assert!(
+            l.counters().pauses.load(Ordering::Relaxed) > 0,
+            "never paused"
+        );
+        l.stop();
+        while let Some(crate::queue::Item::Net(nb)) = inbox.pop(Duration::ZERO) {
+            coll.handle(nb, &mut t);
+        }
+        t.0.flush_pending();
+        let log = std::fs::read_to_string(dir.join("audit.log")).unwrap_or_default();
+        let ns: Vec<u32> = log
+            .lines()
+            .filter_map(|l| l.split(" n=").nth(1))
+            .filter_map(|r| r.split(' ').next()?.parse().ok())
+            .collect();
+        assert_eq!(ns, (1..=N).collect::<Vec<_>>());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
