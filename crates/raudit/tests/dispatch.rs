@@ -609,6 +609,19 @@ fn real_plugins_syslog_af_unix_remote() {
             return;
         }
     }
+    // audisp-remote reads a fixed config path: it is replaced in a private
+    // mount namespace.
+    let ns_ok = Command::new("unshare")
+        .args(["-m", "--", "sh", "-c", "mount --bind /dev/null /dev/null"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ns_ok {
+        eprintln!(
+            "SKIP real_plugins_syslog_af_unix_remote: no private mount namespace (unshare -m)"
+        );
+        return;
+    }
     let (Some(syslog_conf), Some(remote_conf)) = (
         stock(
             "syslog.conf",
