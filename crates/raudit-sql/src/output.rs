@@ -107,26 +107,30 @@ pub fn csv(out: &mut dyn Write, cols: &[String], rows: &[Vec<Cell>]) -> io::Resu
     Ok(())
 }
 
-/// Writes a JSON array of objects keyed by column name.
+/// Writes a JSON array of objects keyed by column name, keys in column order.
 pub fn json(out: &mut dyn Write, cols: &[String], rows: &[Vec<Cell>]) -> io::Result<()> {
-    let arr: Vec<serde_json::Value> = rows
+    let keys: Vec<String> = cols
         .iter()
-        .map(|r| {
-            let mut m = serde_json::Map::new();
-            for (c, v) in cols.iter().zip(r) {
-                let j = match v {
-                    Cell::Null => serde_json::Value::Null,
-                    Cell::Int(i) => serde_json::Value::from(*i),
-                    Cell::Real(f) => serde_json::Value::from(*f),
-                    Cell::Text(s) => serde_json::Value::from(s.as_str()),
-                };
-                m.insert(c.clone(), j);
-            }
-            serde_json::Value::Object(m)
-        })
+        .map(|c| serde_json::Value::from(c.as_str()).to_string())
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &arr)?;
-    writeln!(out)
+    out.write_all(b"[")?;
+    for (n, r) in rows.iter().enumerate() {
+        out.write_all(if n == 0 { b"\n  {" } else { b",\n  {" })?;
+        for (i, (k, v)) in keys.iter().zip(r).enumerate() {
+            if i > 0 {
+                out.write_all(b", ")?;
+            }
+            let j = match v {
+                Cell::Null => serde_json::Value::Null,
+                Cell::Int(x) => serde_json::Value::from(*x),
+                Cell::Real(x) => serde_json::Value::from(*x),
+                Cell::Text(s) => serde_json::Value::from(s.as_str()),
+            };
+            write!(out, "{k}: {j}")?;
+        }
+        out.write_all(b"}")?;
+    }
+    out.write_all(if rows.is_empty() { b"]\n" } else { b"\n]\n" })
 }
 
 /// Writes rows in `fmt`.
@@ -165,7 +169,14 @@ mod tests {
         );
         let mut o = Vec::new();
         json(&mut o, &cols, &rows[1..]).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&o),
+            "[\n  {\"a\": 22, \"bb\": null}\n]\n"
+        );
         let v: serde_json::Value = serde_json::from_slice(&o).unwrap();
         assert_eq!(v, serde_json::json!([{"a": 22, "bb": null}]));
+        let mut o = Vec::new();
+        json(&mut o, &cols, &[]).unwrap();
+        assert_eq!(o, b"[]\n");
     }
 }

@@ -474,3 +474,31 @@ fn index_keeps_an_event_whole_when_its_records_straddle_runs() {
     assert_eq!(one(&["SELECT count(*) FROM events", "--db", dbs]), "3");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn stdin_input_and_column_order_in_json() {
+    use std::io::Write;
+    let text = std::fs::read(recorded("raw.log")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_raudit"))
+        .args([
+            "sql",
+            "SELECT count(*) AS n, 'x' AS a FROM events",
+            "--input",
+            "-",
+            "--format",
+            "json",
+        ])
+        .env("RAUDIT_AUDITD_CONF", "/nonexistent")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&text).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    let want = one(&["SELECT count(*) FROM events", "--input", &recorded("raw.log")]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        format!("[\n  {{\"n\": {want}, \"a\": \"x\"}}\n]\n")
+    );
+}
