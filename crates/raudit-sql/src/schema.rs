@@ -115,7 +115,11 @@ pub const PROCESS_EVENTS: Table = Table {
 };
 
 /// `socket_events`: bind, connect, accept, accept4 with a socket address, one row per
-/// event, failed ones included (`status`), netlink sockets left out (as osquery).
+/// event, failed ones included (`status`: `succeeded`, `failed`, `in_progress` for a
+/// non-blocking connect's EINPROGRESS, `no_client` for accept's EAGAIN), netlink
+/// sockets left out (as osquery). Unlike osquery's defaults, unix sockets are kept
+/// (`socket`, `@name` for abstract ones) and IPv6 addresses are in the usual
+/// compressed notation (`::1`).
 pub const SOCKET_EVENTS: Table = Table {
     name: "socket_events",
     about: "socket bind/connect/accept with addresses and status",
@@ -179,7 +183,11 @@ pub const USER_EVENTS: Table = Table {
 };
 
 /// `process_file_events`: one row per PATH record of a syscall event (PARENT
-/// directory records left out).
+/// directory records left out; a rename's or link's CREATE name is the `dest_path` of
+/// its source row). `operation` is the syscall's family (`open`, `rename`, `unlink`,
+/// `link`, `symlink`, `truncate`, `chmod`, `chown`, `mkdir`, `mknod`, `exec`) or its
+/// name; `path` is the name as logged (relative names are relative to `cwd` or to a
+/// directory descriptor).
 pub const PROCESS_FILE_EVENTS: Table = Table {
     name: "process_file_events",
     about: "files touched by syscalls, one row per PATH record",

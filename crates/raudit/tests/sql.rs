@@ -496,7 +496,11 @@ fn stdin_input_and_column_order_in_json() {
     child.stdin.take().unwrap().write_all(&text).unwrap();
     let o = child.wait_with_output().unwrap();
     assert!(o.status.success());
-    let want = one(&["SELECT count(*) FROM events", "--input", &recorded("raw.log")]);
+    let want = one(&[
+        "SELECT count(*) FROM events",
+        "--input",
+        &recorded("raw.log"),
+    ]);
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
         format!("[\n  {{\"n\": {want}, \"a\": \"x\"}}\n]\n")
