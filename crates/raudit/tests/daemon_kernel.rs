@@ -13,7 +13,7 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use raudit_netlink::AuditSocket;
 
@@ -362,6 +362,22 @@ fn autrace_trace_is_logged_and_searchable() {
     assert!(
         wait_for(|| read(&log).contains(&needle), Duration::from_secs(2)),
         "trace of {pid} not in the log"
+    );
+    // The daemon may still be draining the trace: compare a settled log
+    // (no growth for half a second), or both tools read different files.
+    let mut last = (0, Instant::now());
+    assert!(
+        wait_for(
+            || {
+                let n = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
+                if n != last.0 {
+                    last = (n, Instant::now());
+                }
+                last.1.elapsed() >= Duration::from_millis(500)
+            },
+            Duration::from_secs(10)
+        ),
+        "the log kept growing"
     );
     let rules = Command::new("auditctl")
         .arg("-l")
