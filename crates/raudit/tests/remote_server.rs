@@ -513,7 +513,40 @@ fn raudit_streams_are_deduplicated_across_reconnects_and_restarts() {
         .collect();
     assert_eq!(got, want);
     assert!(!log.contains("type=EOE"));
-    assert!(read(&d.join("raudit-remote.state")).contains("123456789abcdef0 14"));
+    let state = read(&d.join("raudit-remote.state"));
+    assert!(
+        state.starts_with("raudit-remote-state 1\n") && state.ends_with(" 14\n"),
+        "{state}"
+    );
+
+    // Another peer naming the same stream with a far sequence cannot make
+    // this client's next records look resent: streams belong to a peer.
+    let mut c = Collector::start_on(&d, c.port, "tcp_max_per_addr = 4\n");
+    let Ok(s6) = TcpStream::connect(("::1", c.port)) else {
+        eprintln!("SKIP stream spoofing part: no IPv6 loopback");
+        return;
+    };
+    let mut spoof = Raw::new(s6);
+    assert_eq!(hello(&mut spoof, stream), None);
+    spoof.send(
+        kind::MESSAGE,
+        MVER_RAUDIT,
+        2_000_000_000,
+        format!("{}\n", rec("spoof", 1)).as_bytes(),
+    );
+    spoof.ack(2_000_000_000);
+    let mut r = Raw::new(c.connect());
+    assert_eq!(hello(&mut r, stream), Some(14));
+    r.send(
+        kind::MESSAGE,
+        MVER_RAUDIT,
+        15,
+        format!("{}\n", rec("web1", 15)).as_bytes(),
+    );
+    r.ack(15);
+    drop((r, spoof));
+    c.stop();
+    assert!(c.log().contains(&format!("{}\n", rec("web1", 15))));
 }
 
 #[test]

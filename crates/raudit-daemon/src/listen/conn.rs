@@ -41,6 +41,26 @@ pub(super) struct Conn {
     allow: std::sync::Arc<Vec<String>>,
     /// TLS: the `op=tls … res=no` record was queued.
     refusal_logged: bool,
+    /// Who the peer is, for raudit streams: its address, or its TLS identity.
+    identity: Vec<u8>,
+}
+
+/// FNV-1a, 64 bits.
+fn fnv64(b: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &x in b {
+        h ^= u64::from(x);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The de-duplication key of a client's stream: the stream id mixed with
+/// the peer's identity.
+pub(super) fn stream_key(identity: &[u8], stream: u64) -> u64 {
+    let mut b = identity.to_vec();
+    b.extend_from_slice(&stream.to_le_bytes());
+    fnv64(&b)
 }
 
 /// Does an ascii line look like an audit record (`[node=X ]type=T msg=audit(`)?
@@ -100,6 +120,7 @@ impl Conn {
             odd_kinds: false,
             allow,
             refusal_logged: false,
+            identity: format!("addr:{}", peer.ip().to_canonical()).into_bytes(),
         }
     }
 
@@ -319,21 +340,29 @@ impl Conn {
         }
     }
 
-    fn authorize(&self) -> Result<(), String> {
+    fn authorize(&mut self) -> Result<(), String> {
         let t = self.tls.as_ref().ok_or("no TLS")?;
         let certs = t
             .peer_certificates()
             .filter(|c| !c.is_empty())
             .ok_or_else(|| "sent no client certificate".to_string())?;
-        super::tls::allowed(&certs[0], &self.allow).map(|name| {
-            msg(
-                Level::Debug,
-                &format!(
-                    "TLS client {} authenticated as {name}",
-                    peer_text(&self.peer)
-                ),
-            );
-        })
+        let name = super::tls::allowed(&certs[0], &self.allow)?;
+        msg(
+            Level::Debug,
+            &format!(
+                "TLS client {} authenticated as {name}",
+                peer_text(&self.peer)
+            ),
+        );
+        // The certificate is the identity (its name when an allow-list matched).
+        self.identity = if name == "*" {
+            let mut v = b"cert:".to_vec();
+            v.extend_from_slice(&fnv64(certs[0].as_ref()).to_le_bytes());
+            v
+        } else {
+            format!("name:{name}").into_bytes()
+        };
+        Ok(())
     }
 
     fn refuse_tls(&mut self, why: &str, batch: &mut NetBatch) {
@@ -369,11 +398,15 @@ impl Conn {
                         let gap = now.saturating_duration_since(self.last_activity);
                         if h.is_raudit() {
                             if let Some(hello) = Hello::parse(f.payload) {
-                                self.stream = Some(hello.stream.0);
+                                // The stream is the client's only within its
+                                // identity: another peer naming the same stream
+                                // cannot make this one's records look resent.
+                                let key = stream_key(&self.identity, hello.stream.0);
+                                self.stream = Some(key);
                                 batch.push(NetEvent::Hello {
                                     conn: self.id,
                                     seq: h.sequence,
-                                    stream: hello.stream.0,
+                                    stream: key,
                                 });
                                 continue;
                             }
@@ -573,5 +606,13 @@ mod tests {
             b"type=A msg=audit(1.0:1): a b"
         );
         assert_eq!(clean_record(b"type=A\0junk\n"), b"type=A");
+        assert_ne!(
+            stream_key(b"addr:10.0.0.1", 7),
+            stream_key(b"addr:10.0.0.2", 7)
+        );
+        assert_eq!(
+            stream_key(b"addr:10.0.0.1", 7),
+            stream_key(b"addr:10.0.0.1", 7)
+        );
     }
 }
