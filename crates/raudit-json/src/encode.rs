@@ -146,8 +146,13 @@ fn is_numeric_text(t: FieldType) -> bool {
 }
 
 fn type_text(msg: &[u8]) -> &[u8] {
-    let Some(t) = memchr::memmem::find(msg, b"type=") else {
-        return b"UNKNOWN";
+    let t = if msg.starts_with(b"type=") {
+        0
+    } else {
+        match memchr::memmem::find(msg, b"type=") {
+            Some(t) => t,
+            None => return b"UNKNOWN",
+        }
     };
     let s = &msg[t + 5..];
     &s[..memchr::memchr(b' ', s).unwrap_or(s.len())]

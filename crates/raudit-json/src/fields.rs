@@ -43,7 +43,15 @@ impl Field {
 /// Where the body of record text `msg` starts: after `msg=audit(…): ` (or after
 /// the `)` of the stamp when no `: ` follows); `None` when there is no stamp.
 pub fn body_start(msg: &[u8]) -> Option<usize> {
-    let a = memchr::memmem::find(msg, b"audit(")?;
+    // the first '(' preceded by "audit" (no substring searcher to build per record)
+    let mut from = 0;
+    let a = loop {
+        let p = from + memchr::memchr(b'(', &msg[from..])?;
+        if msg[..p].ends_with(b"audit") {
+            break p;
+        }
+        from = p + 1;
+    };
     let close = a + memchr::memchr(b')', &msg[a..])?;
     let mut i = close + 1;
     if msg.get(i) == Some(&b':') {
