@@ -68,6 +68,11 @@
 //! remembers, per stream, the last sequence it wrote (durably, with the log)
 //! drops any `MESSAGE` whose sequence is not after it — it still ACKs it, so
 //! the client can drop it from its queue — and every record lands exactly once.
+//! Clients pipeline frames, so a collector that does *not* write a record
+//! (`DISKFULL`, `DISKERROR`, a fatal reply) must not write any later record of
+//! that connection either (it closes the connection after the reply):
+//! otherwise the refused record would fall below the high-water mark and be
+//! dropped as a duplicate when it is resent.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

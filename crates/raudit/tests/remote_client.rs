@@ -388,6 +388,8 @@ fn collector_process() {
     }
 }
 
+static DISKFULL_SENT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn serve(mut s: TcpStream, state: Arc<Mutex<CState>>) {
     let mut dec = Decoder::new(Mode::Auto);
     let mut stream: Option<u64> = None;
@@ -417,6 +419,19 @@ fn serve(mut s: TcpStream, state: Arc<Mutex<CState>>) {
                 encode_frame(&mut out, kind::ACK, MVER_RAUDIT, 0, &ack.encode()).unwrap();
                 continue;
             }
+            let mode = std::env::var("RAUDIT_TEST_COLLECTOR_MODE").unwrap_or_default();
+            if f.header.kind == kind::MESSAGE
+                && mode == "diskfull-once"
+                && !DISKFULL_SENT.swap(true, std::sync::atomic::Ordering::SeqCst)
+            {
+                // not written: the client must send it again; nothing after
+                // it on this connection may be written (the crate docs of
+                // raudit-remote-proto), so the connection ends here
+                encode_frame(&mut out, kind::DISKFULL, 0, f.header.sequence, b"disk full").unwrap();
+                drop(st);
+                let _ = s.write_all(&out);
+                return;
+            }
             if f.header.kind == kind::MESSAGE {
                 let sid = stream.unwrap_or(0);
                 let dup = st
@@ -433,12 +448,17 @@ fn serve(mut s: TcpStream, state: Arc<Mutex<CState>>) {
                     st.last.insert(sid, f.header.sequence);
                 }
             }
+            let (k, text): (u32, &[u8]) = if mode == "disklow" && f.header.kind == kind::MESSAGE {
+                (kind::DISKLOW, b"low on space")
+            } else {
+                (kind::ACK, b"")
+            };
             encode_frame(
                 &mut out,
-                kind::ACK,
+                k,
                 f.header.message_version & MVER_RAUDIT,
                 f.header.sequence,
-                b"",
+                text,
             )
             .unwrap();
         }
@@ -450,7 +470,12 @@ fn serve(mut s: TcpStream, state: Arc<Mutex<CState>>) {
 }
 
 fn start_test_collector(dir: &Path, port: u16) -> Child {
+    start_test_collector_mode(dir, port, "")
+}
+
+fn start_test_collector_mode(dir: &Path, port: u16, mode: &str) -> Child {
     let c = Command::new(std::env::current_exe().unwrap())
+        .env("RAUDIT_TEST_COLLECTOR_MODE", mode)
         .args([
             "--exact",
             "collector_process",
@@ -725,4 +750,87 @@ fn tls_client_reaches_a_tls_collector_and_is_refused_without_the_right_credentia
         "a refused client got a record through"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------
+// Disk replies and actions
+
+fn script(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let out = dir.join(format!("{name}.out"));
+    let p = dir.join(name);
+    std::fs::write(&p, format!("#!/bin/sh\necho \"$1\" >> {}\n", out.display())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o750)).unwrap();
+    (p, out)
+}
+
+#[test]
+fn disk_replies_run_their_actions_and_unwritten_records_are_resent() {
+    let dir = tmpdir("disk");
+    // DISKLOW on every record: written, disk_low_action = exec runs once per reply.
+    let port = free_port();
+    let c = start_test_collector_mode(&dir, port, "disklow");
+    let (alert, alert_out) = script(&dir, "alert");
+    let conf = dir.join("remote.conf");
+    write_conf(
+        &conf,
+        &format!(
+            "remote_server = 127.0.0.1\nport = {port}\ndisk_low_action = exec {}\n",
+            alert.display()
+        ),
+    );
+    let (rc, err) = run_client(&conf, &records(20));
+    assert_eq!(rc, 0, "{err}");
+    stop(c);
+    let log = std::fs::read_to_string(dir.join("collected.log")).unwrap();
+    assert_exactly_once(&log, 20);
+    assert!(common::kernel::wait_for(
+        || std::fs::read_to_string(&alert_out)
+            .unwrap_or_default()
+            .lines()
+            .count()
+            >= 20,
+        Duration::from_secs(5)
+    ));
+    assert!(std::fs::read_to_string(&alert_out)
+        .unwrap()
+        .starts_with("low on space\n"));
+
+    // DISKFULL once: not written; disk_full_action = single runs the init
+    // program (RAUDIT_REMOTE_INIT in tests) with "1"; the record is sent again.
+    let dir2 = tmpdir("disk2");
+    let port = free_port();
+    let c = start_test_collector_mode(&dir2, port, "diskfull-once");
+    let (init, init_out) = script(&dir2, "init");
+    write_conf(
+        &conf,
+        &format!(
+            "remote_server = 127.0.0.1\nport = {port}\ndisk_full_action = single\nnetwork_retry_time = 1\n"
+        ),
+    );
+    let mut child = Command::new(RAUDIT)
+        .args(["remote", "-c"])
+        .arg(&conf)
+        .env("RAUDIT_REMOTE_INIT", &init)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&records(10)).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("remote logging is switching system to single user mode due to remote server's disk is full"),
+        "{err}"
+    );
+    stop(c);
+    let log = std::fs::read_to_string(dir2.join("collected.log")).unwrap();
+    assert_exactly_once(&log, 10);
+    assert!(common::kernel::wait_for(
+        || std::fs::read_to_string(&init_out).unwrap_or_default() == "1\n",
+        Duration::from_secs(5)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&dir2);
 }
