@@ -122,7 +122,7 @@ pub fn parse_pending(data: &[u8]) -> Option<(Vec<u8>, Vec<Entry>)> {
         entries.push((s, q, end));
         pos = e + 1;
     }
-    if data.len() != pos + blen {
+    if pos.checked_add(blen) != Some(data.len()) {
         return None;
     }
     Some((data[pos..].to_vec(), entries))
@@ -371,6 +371,8 @@ mod tests {
         let (s, msgs) = SeqStore::open(state, &log);
         assert_eq!(s.last(7), Some(11));
         assert!(msgs.is_empty());
+        // A pending file announcing an absurd length is ignored, not trusted.
+        assert!(parse_pending(b"raudit-remote-pending 1 18446744073709551615 0\n").is_none());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
