@@ -16,8 +16,9 @@
 //! - ascii-protocol records are logged (auditd 3.0.9 reads and drops them);
 //!   lines that do not look like audit records are dropped with a message;
 //! - the raudit extension (see `raudit_remote_proto`): a client's hello
-//!   names a stream; records of a stream are de-duplicated by sequence with
-//!   a state file kept in step with the log ([`dedup`]), and end-of-event
+//!   names a stream (keyed with the peer's address or TLS identity); records
+//!   of a stream are de-duplicated by sequence with a state file kept in step
+//!   with the log ([`dedup`]), and end-of-event
 //!   records reach the sinks (`distribute_network`) but never the log;
 //! - a peer that takes longer than `tcp_client_timeout` to finish a TLS
 //!   handshake or a started message is closed (slowloris), as is one whose
