@@ -582,6 +582,13 @@ fn disk_replies_disklow_and_suspended() {
     }
     assert_eq!(last.0, kind::DISKERROR);
     assert_eq!(last.1, b"remote logging suspended");
+    // A refused record closes its connection: nothing later of that
+    // connection may be written (a pipelining client resends from the
+    // refused one).
+    assert!(closed_within(&mut r.s, Duration::from_secs(3)));
+    assert!(c
+        .stderr()
+        .contains("had a record refused - closing connection"));
     drop(r);
     c.stop();
 }
@@ -1721,6 +1728,7 @@ fn disk_full_is_answered_diskfull() {
         );
     }
     assert_eq!(got.as_deref(), Some(&b"disk full"[..]));
+    assert!(closed_within(&mut r.s, Duration::from_secs(3)));
     drop(r);
     c.stop();
 }

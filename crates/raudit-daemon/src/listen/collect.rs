@@ -61,6 +61,9 @@ pub struct Collector {
     /// worst moment for a crash.
     crash_after: Option<u64>,
     written: u64,
+    /// Connections that had a record refused: nothing more of theirs is
+    /// written (they are being closed).
+    refused: std::collections::HashSet<u64>,
 }
 
 /// `remote_state_file`, or `raudit-remote.state` beside the log.
@@ -98,6 +101,7 @@ impl Collector {
                 .ok()
                 .and_then(|v| v.parse().ok()),
             written: 0,
+            refused: std::collections::HashSet::new(),
         }
     }
 
@@ -166,7 +170,11 @@ impl Collector {
         if self.run.is_empty() {
             return;
         }
-        let run = std::mem::take(&mut self.run);
+        let mut run = std::mem::take(&mut self.run);
+        run.retain(|r| !self.refused.contains(&r.conn));
+        if run.is_empty() {
+            return;
+        }
         // Which are new (a stream's records not after its last are resends).
         let mut fresh = vec![true; run.len()];
         let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
@@ -189,6 +197,9 @@ impl Collector {
             let logs_off = !t.writer().cfg.write_logs && background;
             let mut entries = Vec::new();
             for (i, r) in run.iter().enumerate() {
+                if self.refused.contains(&r.conn) {
+                    continue;
+                }
                 if !fresh[i] {
                     self.answer(r, kind::ACK, "");
                 } else if logs_off {
@@ -199,6 +210,7 @@ impl Collector {
                     self.answer(r, kind::ACK, "");
                 } else {
                     self.answer(r, kind::DISKERROR, "remote logging suspended");
+                    self.refuse(r.conn);
                 }
             }
             if !entries.is_empty() {
@@ -238,8 +250,12 @@ impl Collector {
                 (kind::DISKERROR, "disk write error")
             };
             for (i, r) in run.iter().enumerate() {
+                if self.refused.contains(&r.conn) {
+                    continue;
+                }
                 if fresh[i] {
                     self.answer(r, k, why);
+                    self.refuse(r.conn);
                 } else {
                     self.answer(r, kind::ACK, "");
                 }
@@ -276,6 +292,12 @@ impl Collector {
         line.extend_from_slice(&r.text);
         line.push(b'\n');
         t.dispatch(record_type(&r.text), &r.text, &line);
+    }
+
+    fn refuse(&mut self, conn: u64) {
+        if self.refused.insert(conn) {
+            self.replies.close(conn);
+        }
     }
 
     fn answer(&self, r: &NetRecord, k: u32, text: &str) {

@@ -43,6 +43,8 @@ pub(super) struct Conn {
     refusal_logged: bool,
     /// Who the peer is, for raudit streams: its address, or its TLS identity.
     identity: Vec<u8>,
+    /// Closed once its queued replies are sent; nothing more is read.
+    closing: bool,
 }
 
 /// FNV-1a, 64 bits.
@@ -121,6 +123,7 @@ impl Conn {
             allow,
             refusal_logged: false,
             identity: format!("addr:{}", peer.ip().to_canonical()).into_bytes(),
+            closing: false,
         }
     }
 
@@ -137,7 +140,25 @@ impl Conn {
     }
 
     pub(super) fn is_closed(&self) -> bool {
-        self.closed
+        self.closed || (self.closing && !self.wants_write())
+    }
+
+    /// A record of this connection was refused: send the replies queued so
+    /// far, then close.
+    pub(super) fn close_when_sent(&mut self) {
+        if !self.closing && !self.closed {
+            self.closing = true;
+            msg(
+                Level::Warning,
+                &format!(
+                    "client {} had a record refused - closing connection",
+                    peer_text(&self.peer)
+                ),
+            );
+            if let Some(t) = &mut self.tls {
+                t.send_close_notify();
+            }
+        }
     }
 
     pub(super) fn wants_write(&self) -> bool {
@@ -209,7 +230,7 @@ impl Conn {
     /// Reads what the peer sent (at most about `budget` bytes) and turns
     /// complete messages into events.
     pub(super) fn read(&mut self, now: Instant, budget: usize, batch: &mut NetBatch) {
-        if self.closed {
+        if self.closed || self.closing {
             return;
         }
         let mut total = 0usize;

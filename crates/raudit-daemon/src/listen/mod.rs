@@ -132,7 +132,7 @@ impl NetBatch {
 
 /// Replies from the handler to the listener thread: (connection, bytes).
 pub struct Replies {
-    q: Mutex<Vec<(u64, Vec<u8>)>>,
+    q: Mutex<Vec<(u64, Vec<u8>, bool)>>,
     wake: OwnedFd,
 }
 
@@ -142,13 +142,22 @@ impl Replies {
         self.q
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((conn, bytes));
+            .push((conn, bytes, false));
+    }
+    /// Closes a connection once what was queued for it is sent (after a
+    /// record was refused: later ones of that connection must not be
+    /// written, or the refused one would be taken for a resend).
+    pub fn close(&self, conn: u64) {
+        self.q
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((conn, Vec::new(), true));
     }
     /// Wakes the listener thread.
     pub fn wake(&self) {
         let _ = nix::unistd::write(&self.wake, &[1u8]);
     }
-    fn take(&self) -> Vec<(u64, Vec<u8>)> {
+    fn take(&self) -> Vec<(u64, Vec<u8>, bool)> {
         std::mem::take(&mut *self.q.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
@@ -418,9 +427,12 @@ impl Net {
                 let mut b = [0u8; 256];
                 while matches!(nix::unistd::read(self.wake.as_raw_fd(), &mut b), Ok(n) if n > 0) {}
             }
-            for (conn, bytes) in self.replies.take() {
+            for (conn, bytes, close) in self.replies.take() {
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.queue_out(&bytes);
+                    if close {
+                        c.close_when_sent();
+                    }
                 }
             }
             if fds[1].revents != 0 {
@@ -569,7 +581,7 @@ impl Net {
 
     fn shutdown(&mut self) {
         // Replies the handler queued before the stop.
-        for (conn, bytes) in self.replies.take() {
+        for (conn, bytes, _) in self.replies.take() {
             if let Some(c) = self.conns.get_mut(&conn) {
                 c.queue_out(&bytes);
             }
