@@ -146,8 +146,12 @@ run() { # MODE CONSUMER ROUND
 	if [ -n "$DPID" ]; then
 		settle "$log"
 		t1=$(cpu_ticks "$DPID")
+		local snap=0
 		if [ "${c#raudit}" != "$c" ]; then
 			"$RAUDIT" daemon --status --pid-file "$d/pid" --state-file "$d/state" >"$d/status" 2>/dev/null || true
+			# Records in the log when the state report was taken (the
+			# daemon's own unregistration records come after it).
+			snap=$(grep -vc -e '^type=DAEMON_' "$log" || true)
 		fi
 		stop_daemon
 		recs=$(grep -vc -e '^type=DAEMON_' -e '^type=1320 ' "$log" || true)
@@ -160,7 +164,7 @@ run() { # MODE CONSUMER ROUND
 			local rcv eoe
 			rcv=$(awk -F' = ' '$1 == "records received" { print $2 }' "$d/status")
 			eoe=$(awk -F' = ' '$1 == "end of event records" { print $2 }' "$d/status")
-			extra="$extra unwritten=$((rcv - eoe - recs))"
+			extra="$extra unwritten=$((rcv - eoe - snap))"
 		fi
 	fi
 	echo "$mode $c $round $wall $recs $events $((t1 - t0)) $((lost1 - lost0)) $extra" >>"$OUT"

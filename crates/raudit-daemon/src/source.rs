@@ -226,6 +226,8 @@ fn read_loop(sock: &mut AuditSocket, inbox: &Inbox, c: &SourceCounters, stop: &A
     // Records queued by the socket while it waited for the registration ACK.
     while let Ok(Some(m)) = sock.recv(Some(Duration::ZERO)) {
         batch.push(m.header.ty, &m.payload);
+        c.records.fetch_add(1, Ordering::Relaxed);
+        c.bytes.fetch_add(m.payload.len() as u64, Ordering::Relaxed);
     }
     let fd = sock.as_raw_fd();
     let mut multi = Multi::new();

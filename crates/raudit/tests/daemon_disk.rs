@@ -330,7 +330,11 @@ fn rotate_on_space_and_size_and_keep_logs() {
         "{}",
         r.err()
     );
-    assert!(mnt.join("audit.log.1").exists());
+    // The message comes just before the rename.
+    assert!(wait_for(
+        || mnt.join("audit.log.1").exists(),
+        Duration::from_secs(2)
+    ));
     stop(&mut g, &r);
     drop(fs);
 
