@@ -204,7 +204,8 @@ const OPTIONS: &[(&str, Opt)] = &[
     ("--executable", Opt::Executable),
 ];
 
-/// ausearch's usage text (printed on stdout by `-h` and with no arguments).
+/// ausearch's usage text (printed on stdout by `-h` and with no arguments), byte for
+/// byte: raudit's extensions (`--format json`) are documented in the README, not here.
 pub const USAGE: &str = "usage: ausearch [options]
 \t-a,--event <Audit event id>\tsearch based on audit event id
 \t--arch <CPU>\t\t\tsearch based on the CPU architecture
@@ -219,7 +220,7 @@ pub const USAGE: &str = "usage: ausearch [options]
 \t--extra-obj2\t\t\tadd columns of information about a second object
 \t--extra-time\t\t\tadd columns of information about broken down time
 \t-f,--file  <File name>\t\tsearch based on file name
-\t--format [raw|default|interpret|csv|text|json] results format options
+\t--format [raw|default|interpret|csv|text] results format options
 \t-ga,--gid-all <all Group id>\tsearch based on All group ids
 \t-ge,--gid-effective <effective Group id>  search based on Effective
 \t\t\t\t\tgroup id
