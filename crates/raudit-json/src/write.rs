@@ -33,7 +33,18 @@ pub fn string_body(out: &mut Vec<u8>, s: &[u8]) {
     let mut i = 0;
     let mut run = 0;
     while i < s.len() {
-        let b = s[i];
+        // eight plain bytes at a time
+        while i + 8 <= s.len() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&s[i..i + 8]);
+            if needs_attention(u64::from_le_bytes(w)) {
+                break;
+            }
+            i += 8;
+        }
+        let Some(&b) = s.get(i) else {
+            break;
+        };
         if CLASS[b as usize] == 0 {
             i += 1;
             continue;
@@ -68,6 +79,19 @@ pub fn string_body(out: &mut Vec<u8>, s: &[u8]) {
         run = i;
     }
     out.extend_from_slice(&s[run..]);
+}
+
+/// True when some byte of `x` is a control, non-ASCII, `"`, `\\` or `%`.
+fn needs_attention(x: u64) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let ctl = x.wrapping_sub(LO * 0x20) & !x & HI;
+    (x & HI) != 0
+        || ctl != 0
+        || zero(x ^ (LO * b'"' as u64)) != 0
+        || zero(x ^ (LO * b'\\' as u64)) != 0
+        || zero(x ^ (LO * b'%' as u64)) != 0
 }
 
 fn pct(out: &mut Vec<u8>, b: u8) {
@@ -184,6 +208,21 @@ mod tests {
             let j = js(s);
             let d: String = serde_json::from_str(&j).unwrap();
             assert_eq!(unescape_pct(&d), s);
+        }
+    }
+
+    #[test]
+    fn word_test_agrees_with_the_table() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let mut w = *b"abcdefgh";
+                w[pos] = b;
+                assert_eq!(
+                    needs_attention(u64::from_le_bytes(w)),
+                    CLASS[b as usize] != 0,
+                    "{b:#x} at {pos}"
+                );
+            }
         }
     }
 
