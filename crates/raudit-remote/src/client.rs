@@ -703,6 +703,7 @@ impl Client<'_> {
         let Some(link) = self.link.as_mut() else {
             return;
         };
+        let mut sent_any = false;
         if link.ready && !self.suspend && !link.conn.handshaking() {
             while link.conn.pending() < (1 << 20) {
                 if managed && link.flights.len() >= window {
@@ -711,6 +712,7 @@ impl Client<'_> {
                 let Some(e) = self.q.take_unsent() else {
                     break;
                 };
+                sent_any = true;
                 let eoe = is_eoe(&e.data);
                 if managed {
                     if eoe && !link.extended {
@@ -755,8 +757,10 @@ impl Client<'_> {
             link.ascii_pending = 0;
             self.success();
         }
-        if let Some(l) = &mut self.link {
-            l.last_io = Instant::now();
+        if sent_any {
+            if let Some(l) = &mut self.link {
+                l.last_io = Instant::now();
+            }
         }
         let _ = self.q.flush_acks();
     }

@@ -410,7 +410,18 @@ fn serve(mut s: TcpStream, state: Arc<Mutex<CState>>) {
                 Ok(None) => break,
                 Err(_) => return,
             };
-            if f.header.kind == kind::HEARTBEAT && f.header.is_raudit() {
+            if f.header.kind == kind::HEARTBEAT && f.payload.is_empty() {
+                if let Ok(dir) = std::env::var(COLLECTOR_ENV) {
+                    let dir = dir.rsplit_once(':').map(|d| d.0.to_string()).unwrap_or(dir);
+                    let mut h = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(Path::new(&dir).join("heartbeats"))
+                        .unwrap();
+                    writeln!(h, "{}", f.header.sequence).unwrap();
+                }
+            }
+            if f.header.kind == kind::HEARTBEAT && f.header.is_raudit() && !f.payload.is_empty() {
                 let hello = Hello::parse(f.payload).unwrap();
                 stream = Some(hello.stream.0);
                 let ack = HelloAck {
@@ -833,4 +844,45 @@ fn disk_replies_run_their_actions_and_unwritten_records_are_resent() {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&dir2);
+}
+
+#[test]
+fn idle_client_sends_heartbeats() {
+    let dir = tmpdir("hb");
+    let port = free_port();
+    let c = start_test_collector(&dir, port);
+    let conf = dir.join("remote.conf");
+    write_conf(
+        &conf,
+        &format!("remote_server = 127.0.0.1\nport = {port}\nheartbeat_timeout = 1\n"),
+    );
+    let mut child = Command::new(RAUDIT)
+        .args(["remote", "-c"])
+        .arg(&conf)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&records(1)).unwrap();
+    let hb = dir.join("heartbeats");
+    let ok = common::kernel::wait_for(
+        || {
+            std::fs::read_to_string(&hb)
+                .unwrap_or_default()
+                .lines()
+                .count()
+                >= 2
+        },
+        Duration::from_secs(10),
+    );
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    stop(c);
+    assert!(ok, "no heartbeats while idle");
+    assert_exactly_once(
+        &std::fs::read_to_string(dir.join("collected.log")).unwrap(),
+        1,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
