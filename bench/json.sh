@@ -30,10 +30,9 @@ trap 'rm -rf "$WORK"' EXIT
 head -c 100000000 "$LOG" > "$WORK/slice.log"
 size=$(stat -c %s "$WORK/slice.log")
 
-timed() { # label cmd… ; prints "label wall user sys rss"
+timed() { # label cmd… ; records "label wall user sys rss" in $WORK/t.label
     local label=$1; shift
     /usr/bin/time -f "$label %e %U %S %M" -o "$WORK/t.$label" "$@"
-    cat "$WORK/t.$label"
 }
 
 echo "log slice: $size bytes of $LOG"
@@ -47,7 +46,7 @@ file = "audit.log"
 size = 4000000000
 generations = 1
 CONF
-    timed laurel sh -c "'$LAUREL' -c '$WORK/laurel.toml' < '$WORK/slice.log' 2> '$WORK/laurel.err'"
+    timed laurel sh -c "'$LAUREL' -c '$WORK/laurel.toml' < '$WORK/slice.log' > '$WORK/laurel.err' 2>&1"
     "$LAUREL" --version 2>&1 | head -1 || true
 else
     echo "SKIP laurel: not installed (cargo install laurel --version '~0.8'; set LAUREL=)"
