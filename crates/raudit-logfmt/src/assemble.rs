@@ -76,6 +76,18 @@ impl<T: Ord + Copy> Sorted<T> {
             _ => self.0.push_back(v),
         }
     }
+    /// Inserts after every element whose `key` is not greater (elements with equal
+    /// keys stay in insertion order, so keys that arrive in order are appended).
+    fn insert_by<K: Ord>(&mut self, v: T, key: impl Fn(&T) -> K) {
+        let k = key(&v);
+        match self.0.back() {
+            Some(b) if key(b) > k => {
+                let at = self.0.partition_point(|x| key(x) <= k);
+                self.0.insert(at, v);
+            }
+            _ => self.0.push_back(v),
+        }
+    }
     fn first(&self) -> Option<&T> {
         self.0.front()
     }
@@ -107,11 +119,17 @@ pub struct Assembler {
     free: BinaryHeap<Reverse<usize>>,
     /// First building slot per identity; others with the same identity chain from it.
     building: HashMap<EventId, usize, BuildHasherDefault<IdHasher>>,
-    /// Building events by start second, for the timeout (kept sorted).
+    /// Building events by start second, for the timeout (kept sorted by second; the
+    /// order among equal seconds does not matter, they always time out together).
     by_sec: Sorted<(i64, usize)>,
     /// All held events in release order (kept sorted).
     order: Sorted<(EventId, usize)>,
     ready: usize,
+    /// The slot of the last event started while building: records mostly follow the
+    /// record before them, and a building slot is the only one with its identity and
+    /// node (a second is only made when the chain has none), so a match here is the
+    /// slot the chain walk would find.
+    last: Option<usize>,
     /// Storage of released events, reused for new ones.
     spare: Vec<Event>,
 }
@@ -127,6 +145,7 @@ impl Assembler {
             by_sec: Sorted::default(),
             order: Sorted::default(),
             ready: 0,
+            last: None,
             spare: Vec::new(),
         }
     }
@@ -151,13 +170,30 @@ impl Assembler {
     /// Adds one record line (`line` as read, possibly ending in a newline). Returns
     /// false when the record was dropped (a lone `EOE`).
     pub fn add(&mut self, hdr: &Header<'_>, line: &[u8]) -> bool {
+        let line = match memchr::memchr(0, line) {
+            Some(z) => &line[..z],
+            None => line,
+        };
+        self.add_piece(hdr, line, memchr::memchr(crate::INTERP_SEPARATOR, line))
+    }
+
+    /// [`Assembler::add`] for a line already cut at its first NUL whose first ENRICHED
+    /// separator is known (see [`crate::lines::Piece`]); the line is not scanned again.
+    pub fn add_piece(&mut self, hdr: &Header<'_>, line: &[u8], sep: Option<usize>) -> bool {
+        if let Some(Some(slot)) = self.last.map(|i| &mut self.slots[i]) {
+            if !slot.complete && slot.ev.id == hdr.id && slot.ev.node.as_deref() == hdr.node {
+                slot.ev.push_piece(hdr.rtype, line, sep);
+                return true;
+            }
+        }
         let mut at = self.building.get(&hdr.id).copied();
         while let Some(i) = at {
             let Some(slot) = &mut self.slots[i] else {
                 break;
             };
             if slot.ev.node.as_deref() == hdr.node {
-                slot.ev.push(hdr.rtype, line);
+                slot.ev.push_piece(hdr.rtype, line, sep);
+                self.last = Some(i);
                 return true;
             }
             at = slot.next_same;
@@ -165,13 +201,14 @@ impl Assembler {
         if hdr.rtype == EOE {
             return false;
         }
-        let ev = match self.spare.pop() {
+        let mut ev = match self.spare.pop() {
             Some(mut e) => {
-                e.reset(hdr.id, hdr.node, hdr.rtype, line);
+                e.clear_for(hdr.id, hdr.node, hdr.rtype);
                 e
             }
-            None => Event::new(hdr.id, hdr.node, hdr.rtype, line),
+            None => Event::empty(hdr.id, hdr.node, hdr.rtype, line.len() * 4),
         };
+        ev.push_piece(hdr.rtype, line, sep);
         let i = match self.free.pop() {
             Some(Reverse(i)) => i,
             None => {
@@ -185,7 +222,8 @@ impl Assembler {
             self.ready += 1;
         } else {
             next_same = self.building.insert(hdr.id, i);
-            self.by_sec.insert((hdr.id.sec, i));
+            self.by_sec.insert_by((hdr.id.sec, i), |x| x.0);
+            self.last = Some(i);
         }
         self.slots[i] = Some(Slot {
             ev,

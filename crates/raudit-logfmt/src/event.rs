@@ -84,6 +84,12 @@ impl Event {
 
     /// Reuses this event's storage for a new event holding one record.
     pub fn reset(&mut self, id: EventId, node: Option<&[u8]>, rtype: i32, line: &[u8]) {
+        self.clear_for(id, node, rtype);
+        self.push(rtype, line);
+    }
+
+    /// Empties this event for a new identity (its storage is kept).
+    pub(crate) fn clear_for(&mut self, id: EventId, node: Option<&[u8]>, rtype: i32) {
         self.id = id;
         match (node, &mut self.node) {
             (Some(n), Some(mine)) => {
@@ -96,7 +102,18 @@ impl Event {
         self.format = LogFormat::Raw;
         self.buf.clear();
         self.spans.clear();
-        self.push(rtype, line);
+    }
+
+    /// An event with no records yet and room for about `bytes` bytes of text.
+    pub(crate) fn empty(id: EventId, node: Option<&[u8]>, rtype: i32, bytes: usize) -> Event {
+        Event {
+            id,
+            node: node.map(<[u8]>::to_vec),
+            first_type: rtype,
+            format: LogFormat::Raw,
+            buf: Vec::with_capacity(bytes),
+            spans: Vec::with_capacity(6),
+        }
     }
 
     /// Appends a record line (as read: it may still end in a newline). As in the C
@@ -104,15 +121,20 @@ impl Event {
     /// contains one — and it is split at the first ENRICHED separator; a trailing
     /// newline is removed.
     pub fn push(&mut self, rtype: i32, line: &[u8]) {
-        let start = self.buf.len() as u32;
-        let (line, sep) = match memchr::memchr2(crate::INTERP_SEPARATOR, 0, line) {
-            Some(i) if line[i] == 0 => (&line[..i], None),
-            Some(i) => {
-                let end = memchr::memchr(0, &line[i..]).map_or(line.len(), |z| i + z);
-                (&line[..end], Some(i))
-            }
-            None => (line, None),
+        let line = match memchr::memchr(0, line) {
+            Some(z) => &line[..z],
+            None => line,
         };
+        self.push_piece(rtype, line, memchr::memchr(crate::INTERP_SEPARATOR, line));
+    }
+
+    /// [`Event::push`] for a line already cut at its first NUL whose first ENRICHED
+    /// separator is known (`sep`, as [`crate::lines::Piece`] gives it): the line is
+    /// not scanned again.
+    pub fn push_piece(&mut self, rtype: i32, line: &[u8], sep: Option<usize>) {
+        debug_assert!(memchr::memchr(0, line).is_none());
+        debug_assert_eq!(sep, memchr::memchr(crate::INTERP_SEPARATOR, line));
+        let start = self.buf.len() as u32;
         let (msg_len, interp_len) = match sep {
             Some(sep) => {
                 self.format = LogFormat::Enriched;

@@ -6,10 +6,29 @@
 //! reproduces that over any sequence of byte chunks, copying only the pieces that
 //! straddle two chunks.
 
-use crate::MAX_AUDIT_MESSAGE_LENGTH;
+use crate::{INTERP_SEPARATOR, MAX_AUDIT_MESSAGE_LENGTH};
 
 /// Longest piece `fgets` returns.
 pub const PIECE: usize = MAX_AUDIT_MESSAGE_LENGTH - 1;
+
+/// One piece as the C tools see it, with the position of its first ENRICHED separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece<'a> {
+    /// The piece up to its first NUL (newline included when the piece ends a line).
+    pub text: &'a [u8],
+    /// Index of the first [`INTERP_SEPARATOR`] in `text`, if any.
+    pub sep: Option<usize>,
+}
+
+impl<'a> Piece<'a> {
+    /// A piece from NUL-free text, finding its separator.
+    pub fn of(text: &'a [u8]) -> Piece<'a> {
+        Piece {
+            text,
+            sep: memchr::memchr(INTERP_SEPARATOR, text),
+        }
+    }
+}
 
 /// Streaming line splitter; feed it chunks, get pieces.
 #[derive(Debug, Default)]
@@ -34,6 +53,12 @@ impl Splitter {
     /// Feeds a chunk; calls `f` with every complete piece (newline included when the
     /// piece ends a line). `f` returns false to stop early (the rest is dropped).
     pub fn feed(&mut self, data: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> bool {
+        self.feed_impl(data, &mut |p, _| f(p.text))
+    }
+
+    /// Like [`Splitter::feed`], also telling where each piece's first ENRICHED
+    /// separator is (found in the same pass as the line end).
+    pub fn feed_pieces(&mut self, data: &[u8], f: &mut dyn FnMut(Piece<'_>) -> bool) -> bool {
         self.feed_impl(data, &mut |p, _| f(p))
     }
 
@@ -41,7 +66,7 @@ impl Splitter {
     /// bytes it consumed, including what follows a NUL and the newline. Summing them
     /// gives the offset of the next piece (for callers that remember positions).
     pub fn feed_with_len(&mut self, data: &[u8], f: &mut dyn FnMut(&[u8], usize) -> bool) -> bool {
-        self.feed_impl(data, f)
+        self.feed_impl(data, &mut |p, n| f(p.text, n))
     }
 
     /// Like [`Splitter::finish`], with the piece's length in the input.
@@ -54,7 +79,7 @@ impl Splitter {
     }
 
     #[inline(always)]
-    fn feed_impl<F: FnMut(&[u8], usize) -> bool + ?Sized>(
+    fn feed_impl<F: FnMut(Piece<'_>, usize) -> bool + ?Sized>(
         &mut self,
         mut data: &[u8],
         f: &mut F,
@@ -77,7 +102,7 @@ impl Splitter {
                 }
             }
             let piece = std::mem::take(&mut self.carry);
-            let go = f(cstr(&piece), piece.len());
+            let go = f(Piece::of(cstr(&piece)), piece.len());
             self.carry = piece;
             self.carry.clear();
             if !go {
@@ -87,8 +112,16 @@ impl Splitter {
         loop {
             let window = &data[..data.len().min(PIECE)];
             // One pass finds the newline, or a NUL first (then the string ends there and
-            // the piece still runs to the newline).
-            let (end, strlen) = match memchr::memchr2(b'\n', 0, window) {
+            // the piece still runs to the newline), noting the first separator on the way.
+            let mut sep = None;
+            let first = match memchr::memchr3(b'\n', 0, INTERP_SEPARATOR, window) {
+                Some(s) if window[s] == INTERP_SEPARATOR => {
+                    sep = Some(s);
+                    memchr::memchr2(b'\n', 0, &window[s + 1..]).map(|i| s + 1 + i)
+                }
+                other => other,
+            };
+            let (end, strlen) = match first {
                 Some(i) if window[i] == b'\n' => (i + 1, i + 1),
                 Some(z) => match memchr::memchr(b'\n', &window[z..]) {
                     Some(n) => (z + n + 1, z),
@@ -104,7 +137,13 @@ impl Splitter {
                     return true;
                 }
             };
-            if !f(&data[..strlen], end) {
+            if !f(
+                Piece {
+                    text: &data[..strlen],
+                    sep,
+                },
+                end,
+            ) {
                 return false;
             }
             data = &data[end..];
@@ -118,6 +157,11 @@ impl Splitter {
         }
         let piece = std::mem::take(&mut self.carry);
         f(cstr(&piece))
+    }
+
+    /// [`Splitter::finish`] with the separator position, as [`Splitter::feed_pieces`].
+    pub fn finish_pieces(&mut self, f: &mut dyn FnMut(Piece<'_>) -> bool) -> bool {
+        self.finish(&mut |p| f(Piece::of(p)))
     }
 }
 
@@ -185,5 +229,38 @@ mod tests {
         assert_eq!(got[1].len(), 11);
         let got = split(&[&line]);
         assert_eq!(got[0].len(), PIECE);
+    }
+}
+
+#[cfg(test)]
+mod piece_tests {
+    use super::*;
+
+    #[test]
+    fn separator_found_in_the_same_pass() {
+        let data: &[u8] = b"a\x1db\x1dc\nno sep\nz\0\x1d after nul\n\x1d\nlast\x1d";
+        for cut in 0..data.len() {
+            let mut s = Splitter::new();
+            let mut got = Vec::new();
+            for c in [&data[..cut], &data[cut..]] {
+                s.feed_pieces(c, &mut |p| {
+                    got.push((p.text.to_vec(), p.sep));
+                    true
+                });
+            }
+            s.finish_pieces(&mut |p| {
+                got.push((p.text.to_vec(), p.sep));
+                true
+            });
+            let seps: Vec<_> = got.iter().map(|p| p.1).collect();
+            assert_eq!(
+                seps,
+                vec![Some(1), None, None, Some(0), Some(4)],
+                "cut {cut}"
+            );
+            for (text, sep) in got {
+                assert_eq!(sep, memchr::memchr(INTERP_SEPARATOR, &text));
+            }
+        }
     }
 }

@@ -189,3 +189,179 @@ fn context_match(c: &Criteria, s: &SearchItems<'_>) -> bool {
     }
     true
 }
+
+/// A cheap test, on an event's raw record texts, that rules out events which
+/// cannot satisfy the `-k` or `-p` criterion, so their values need not be
+/// extracted. It answers "maybe" ([`Prefilter::may_match`] true) whenever it is
+/// not sure, and "no" only when [`match_event`] would return `None` without
+/// writing anything:
+///
+/// - it stands aside with `--debug` (extraction then prints diagnostics), and for
+///   events with a SOCKADDR record when a host or file criterion is set (the
+///   SOCKADDR parser prints its length complaints);
+/// - `-k K`: every extracted key comes from the text after a `key=` of some
+///   record: a quoted value (up to the next quote: K, which must occur in it, is
+///   looked for there), or a hex-decoded or `(…)` value (then: maybe). ausearch's
+///   in-place edits only ever write spaces, so a K without spaces is unaffected;
+///   a K with a space is not prefiltered;
+/// - `-p P` (P ≥ 0): every extracted pid is `strtoul` of the text after a `pid=`
+///   of some record, up to the next space. When that text starts with a run of 1
+///   to 9 digits, the pid is the run's value (below 2^31); anything else (a sign,
+///   a space, 10 or more digits that may wrap) means maybe.
+#[derive(Debug, Clone)]
+pub struct Prefilter {
+    active: bool,
+    /// A host or file criterion: SOCKADDR records may print diagnostics.
+    sockaddr_talks: bool,
+    key: Option<Vec<u8>>,
+    pid: Option<u64>,
+}
+
+/// Calls `test` with the text after each occurrence of `needle` in `hay` until it
+/// says true.
+fn any_after(hay: &[u8], needle: &[u8], mut test: impl FnMut(&[u8]) -> bool) -> bool {
+    let mut from = 0;
+    while let Some(s) = crate::strings::find_from(hay, from, needle) {
+        if test(&hay[s + needle.len()..]) {
+            return true;
+        }
+        from = s + 1;
+    }
+    false
+}
+
+impl Prefilter {
+    /// The prefilter for `crit` (inactive when it has nothing to rule out).
+    pub fn new(crit: &Criteria) -> Prefilter {
+        let key = crit
+            .key
+            .as_deref()
+            .filter(|k| !k.contains(&b' '))
+            .map(<[u8]>::to_vec);
+        let pid = u64::try_from(crit.pid).ok();
+        Prefilter {
+            active: !crit.debug && (key.is_some() || pid.is_some()),
+            sockaddr_talks: crit.hostname.is_some() || crit.filename.is_some(),
+            key,
+            pid,
+        }
+    }
+
+    /// False only when `ev` certainly does not match (see the type's notes).
+    pub fn may_match(&self, ev: &Event) -> bool {
+        if !self.active {
+            return true;
+        }
+        if self.sockaddr_talks && ev.records().any(|r| r.rtype == 1306) {
+            return true;
+        }
+        if let Some(k) = &self.key {
+            if !ev.records().any(|r| self.key_maybe(k, r.msg)) {
+                return false;
+            }
+        }
+        if let Some(pid) = self.pid {
+            if !ev.records().any(|r| self.pid_maybe(pid, r.msg)) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether a key extracted from `msg` may contain `k`.
+    fn key_maybe(&self, k: &[u8], msg: &[u8]) -> bool {
+        any_after(msg, b"key=", |v| match v.first() {
+            Some(b'"') => {
+                let v = &v[1..];
+                let q = memchr::memchr(b'"', v).unwrap_or(v.len());
+                crate::strings::find_from(&v[..q], 0, k).is_some()
+            }
+            Some(c) => *c == b'(' || c.is_ascii_hexdigit(),
+            None => false,
+        })
+    }
+
+    /// Whether a pid extracted from `msg` may be `pid`.
+    fn pid_maybe(&self, pid: u64, msg: &[u8]) -> bool {
+        any_after(msg, b"pid=", |v| {
+            let run = v.iter().take(10).take_while(|c| c.is_ascii_digit()).count();
+            if run == 0 || run >= 10 {
+                return true;
+            }
+            let n = v[..run]
+                .iter()
+                .fold(0u64, |n, &c| n * 10 + u64::from(c - b'0'));
+            n == pid
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raudit_logfmt::{parse_header, Assembler};
+
+    fn event(lines: &[&str]) -> Event {
+        let mut a = Assembler::new(2);
+        for l in lines {
+            let h = parse_header(l.as_bytes(), 2).unwrap();
+            a.add(&h, l.as_bytes());
+        }
+        a.terminate_all();
+        a.next_ready().unwrap()
+    }
+
+    /// The prefilter never says "no" for an event that matches.
+    fn check(crit: &Criteria, lines: &[&str], want: bool) {
+        let ev = event(lines);
+        let mut users = UserNames::with_resolver(|_| None);
+        let m = matches(&ev, crit, &mut users, &mut Vec::new());
+        assert_eq!(m, want, "{lines:?}");
+        if m {
+            assert!(Prefilter::new(crit).may_match(&ev), "{lines:?}");
+        }
+    }
+
+    const SYS: &str = "type=SYSCALL msg=audit(10.000:1): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=0 ppid=1 pid=PID auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"x\" exe=\"/x\" key=KEY";
+
+    fn sys(pid: &str, key: &str) -> String {
+        SYS.replace("PID", pid).replace("KEY", key)
+    }
+
+    #[test]
+    fn key_prefilter_is_sound() {
+        let crit = Criteria {
+            key: Some(b"exec".to_vec()),
+            ..Criteria::default()
+        };
+        check(&crit, &[&sys("5", "\"exec\"")], true);
+        check(&crit, &[&sys("5", "\"myexecs\"")], true);
+        // hex-encoded keys, upper and lower case, several keys
+        check(&crit, &[&sys("5", "65786563")], true);
+        check(&crit, &[&sys("5", "61016578656373")], true);
+        check(&crit, &[&sys("5", "6578656C")], false);
+        check(&crit, &[&sys("5", "\"other\"")], false);
+        check(&crit, &[&sys("5", "(null)")], false);
+        let ev = event(&[&sys("5", "\"other\"")]);
+        assert!(!Prefilter::new(&crit).may_match(&ev));
+        let ev = event(&[&sys("5", "\"other\" exec")]);
+        assert!(!Prefilter::new(&crit).may_match(&ev));
+    }
+
+    #[test]
+    fn pid_prefilter_is_sound() {
+        let crit = Criteria {
+            pid: 8808,
+            ..Criteria::default()
+        };
+        check(&crit, &[&sys("8808", "\"k\"")], true);
+        check(&crit, &[&sys("0008808", "\"k\"")], true);
+        // 2^32 + 8808 wraps to 8808 in the C int
+        check(&crit, &[&sys("4294976104", "\"k\"")], true);
+        check(&crit, &[&sys("88080", "\"k\"")], false);
+        let ev = event(&[&sys("88080", "\"k\"")]);
+        assert!(!Prefilter::new(&crit).may_match(&ev));
+        let ev = event(&[&sys("1", "\"8808\"")]);
+        assert!(!Prefilter::new(&crit).may_match(&ev));
+    }
+}

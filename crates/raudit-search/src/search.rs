@@ -7,7 +7,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 
 use raudit_logfmt::header::{parse_header, HeaderError};
-use raudit_logfmt::lines::Splitter;
+use raudit_logfmt::lines::{Piece, Splitter};
 use raudit_logfmt::{Assembler, Event};
 
 use crate::checkpoint::{Checkpoint, Decision, LastEvent, CP_CORRUPTED};
@@ -29,6 +29,8 @@ const EXIT_CHECKPOINT: i32 = 10;
 struct Run<'a> {
     opts: &'a Options,
     asm: Assembler,
+    /// Rules out events that cannot match before their values are extracted.
+    pre: crate::matcher::Prefilter,
     users: UserNames,
     names: &'a crate::names::SystemNames,
     formatter: crate::formats::Formatter<'a>,
@@ -59,7 +61,8 @@ impl Run<'_> {
         }
     }
 
-    fn line(&mut self, piece: &[u8]) {
+    fn line(&mut self, p: Piece<'_>) {
+        let piece = p.text;
         let crit = &self.opts.crit;
         let h = match parse_header(piece, self.asm.eoe_timeout()) {
             Ok(h) => h,
@@ -76,7 +79,7 @@ impl Run<'_> {
         {
             return;
         }
-        if self.asm.add(&h, piece) {
+        if self.asm.add_piece(&h, piece, p.sep) {
             self.drain();
         }
     }
@@ -95,8 +98,10 @@ impl Run<'_> {
         let crit = &self.opts.crit;
         let patches = if self.all {
             Some(Vec::new())
-        } else {
+        } else if self.pre.may_match(ev) {
             crate::matcher::match_event(ev, crit, &mut self.users, self.stderr).map(|it| it.patches)
+        } else {
+            None
         };
         if let Some(patches) = patches {
             // ausearch's parser edits a few bytes of the record text in place.
@@ -176,13 +181,13 @@ impl Run<'_> {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(_) => break,
             };
-            split.feed(&buf[..n], &mut |p| {
+            split.feed_pieces(&buf[..n], &mut |p| {
                 self.line(p);
                 !self.stop
             });
         }
         if !self.stop {
-            split.finish(&mut |p| {
+            split.finish_pieces(&mut |p| {
                 self.line(p);
                 !self.stop
             });
@@ -391,6 +396,7 @@ fn run(
         formatter: crate::formats::Formatter::new(&names, &names, opts.escape, extras),
         opts: &opts,
         asm: Assembler::new(eoe),
+        pre: crate::matcher::Prefilter::new(&opts.crit),
         users: UserNames::default(),
         names: &names,
         host_machine: crate::machine::detect(),
