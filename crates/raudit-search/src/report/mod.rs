@@ -21,7 +21,7 @@ use std::io::{Read, Write};
 use std::os::unix::ffi::OsStrExt;
 
 use raudit_logfmt::header::{parse_header, HeaderError};
-use raudit_logfmt::lines::Splitter;
+use raudit_logfmt::lines::{Piece, Splitter};
 use raudit_logfmt::{Assembler, Event, EventId};
 
 use crate::items::{extract_search_items, Interpretations, UserNames, SUCCESS_FAILED};
@@ -232,7 +232,11 @@ impl Mask {
 /// One report run.
 struct Run<'a> {
     opts: &'a ReportOptions,
-    asm: Assembler,
+    /// Pieces → headers → events; moved to a reader thread while a file is read
+    /// with two threads.
+    front: Option<Front>,
+    /// Items of one line (single-threaded reads), reused.
+    items: Vec<Item>,
     users: UserNames,
     counters: Counters,
     printer: print::Printer,
@@ -242,8 +246,6 @@ struct Run<'a> {
     found: bool,
     /// Files still to read after the current one.
     files_left: usize,
-    /// First record time seen (aureport's `very_first_event`).
-    very_first: (i64, u32),
     /// Last event of the last file read (aureport's `very_last_event`).
     very_last: (i64, u32),
     /// First and last events of the file being read.
@@ -355,39 +357,53 @@ impl Run<'_> {
         }
     }
 
-    fn line(&mut self, piece: &[u8]) {
-        let crit = &self.opts.crit;
-        let h = match parse_header(piece, self.asm.eoe_timeout()) {
-            Ok(h) => h,
-            Err(HeaderError::NotARecord) => return,
-            Err(HeaderError::BadTimestamp(ts)) => {
-                let _ = self.stderr.write_all(b"Error extracting time stamp (");
-                let _ = self.stderr.write_all(&ts);
-                let _ = self.stderr.write_all(b")\n");
-                return;
+    /// aureport's `very_first_event`.
+    fn very_first(&self) -> (i64, u32) {
+        self.front.as_ref().map_or((0, 0), |f| f.very_first)
+    }
+
+    /// Handles what the front made of some lines, in order.
+    fn items(&mut self, items: &[Item]) {
+        for item in items {
+            match item {
+                Item::Event(ev) => self.event(ev),
+                Item::BadTime(ts) => {
+                    let _ = self.stderr.write_all(b"Error extracting time stamp (");
+                    let _ = self.stderr.write_all(ts);
+                    let _ = self.stderr.write_all(b")\n");
+                }
             }
-        };
-        if (crit.start_time != 0 && h.id.sec < crit.start_time)
-            || (crit.end_time != 0 && h.id.sec > crit.end_time)
-        {
-            if self.very_first.0 == 0 {
-                self.very_first = (h.id.sec, h.id.milli);
-            }
-            return;
-        }
-        if self.very_first.0 == 0 && crit.start_time == 0 {
-            self.very_first = (h.id.sec, h.id.milli);
-        }
-        if self.asm.add(&h, piece) {
-            self.drain();
         }
     }
 
-    fn drain(&mut self) {
-        while let Some(ev) = self.asm.next_ready() {
-            self.event(&ev);
-            self.asm.recycle(ev);
+    /// Handles `items` made by the front (single-threaded), giving their events'
+    /// storage back to it.
+    fn items_then_recycle(&mut self, items: &mut Vec<Item>, front: &mut Front) {
+        self.items(items);
+        front.recycle(items);
+    }
+
+    fn line(&mut self, p: Piece<'_>) {
+        let mut items = std::mem::take(&mut self.items);
+        let mut front = self.front.take();
+        if let Some(f) = &mut front {
+            f.line(p, &mut items);
+            self.items_then_recycle(&mut items, f);
         }
+        self.front = front;
+        self.items = items;
+    }
+
+    /// End of a file: the last file completes every event.
+    fn end_of_file(&mut self) {
+        let mut items = std::mem::take(&mut self.items);
+        let mut front = self.front.take();
+        if let Some(f) = &mut front {
+            f.end(self.files_left == 0, &mut items);
+            self.items_then_recycle(&mut items, f);
+        }
+        self.front = front;
+        self.items = items;
     }
 
     fn event(&mut self, ev: &Event) {
@@ -487,19 +503,91 @@ impl Run<'_> {
             if let Some(pb) = &self.progress {
                 pb.inc(n as u64);
             }
-            split.feed(&buf[..n], &mut |p| {
+            split.feed_pieces(&buf[..n], &mut |p| {
                 self.line(p);
                 true
             });
         }
-        split.finish(&mut |p| {
+        split.finish_pieces(&mut |p| {
             self.line(p);
             true
         });
-        if self.files_left == 0 {
-            self.asm.terminate_all();
-        }
-        self.drain();
+        self.end_of_file();
+        self.file_done(name);
+    }
+
+    /// [`Run::read`] on two threads: a reader thread splits, parses headers and
+    /// assembles events (the [`Front`]), this thread extracts, tallies and prints.
+    /// Items pass in read-chunk batches in their original order, so the output is
+    /// the single-threaded output byte for byte.
+    fn read_threaded(&mut self, mut input: File, name: &[u8]) {
+        use std::sync::mpsc;
+        self.file_first = None;
+        self.file_last = None;
+        let Some(mut front) = self.front.take() else {
+            return;
+        };
+        let last_file = self.files_left == 0;
+        let pb = self.progress.clone();
+        let front = std::thread::scope(|s| {
+            // A few batches in flight bound the memory; processed batches come back
+            // with their events for reuse.
+            let (tx, rx) = mpsc::sync_channel::<Vec<Item>>(4);
+            let (back_tx, back_rx) = mpsc::channel::<Vec<Item>>();
+            let reader = s.spawn(move || {
+                let mut split = Splitter::new();
+                let mut buf = vec![0u8; READ_CHUNK];
+                let mut batch = Vec::new();
+                let send = |batch: &mut Vec<Item>, front: &mut Front| {
+                    let mut next = Vec::new();
+                    while let Ok(mut used) = back_rx.try_recv() {
+                        front.recycle(&mut used);
+                        next = used;
+                    }
+                    if !batch.is_empty() {
+                        // Fails only when this thread's consumer is gone (it panicked).
+                        let _ = tx.send(std::mem::replace(batch, next));
+                    }
+                };
+                loop {
+                    let n = match input.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(_) => break,
+                    };
+                    if let Some(pb) = &pb {
+                        pb.inc(n as u64);
+                    }
+                    split.feed_pieces(&buf[..n], &mut |p| {
+                        front.line(p, &mut batch);
+                        true
+                    });
+                    send(&mut batch, &mut front);
+                }
+                split.finish_pieces(&mut |p| {
+                    front.line(p, &mut batch);
+                    true
+                });
+                front.end(last_file, &mut batch);
+                send(&mut batch, &mut front);
+                front
+            });
+            for batch in rx {
+                self.items(&batch);
+                let _ = back_tx.send(batch);
+            }
+            match reader.join() {
+                Ok(front) => front,
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        });
+        self.front = Some(front);
+        self.file_done(name);
+    }
+
+    /// After a file's last event: the log time report's line.
+    fn file_done(&mut self, name: &[u8]) {
         let last = self.file_last.map_or((0, 0), |e| (e.sec, e.milli));
         self.very_last = last;
         if self.opts.kind == Kind::Time {
@@ -523,7 +611,12 @@ impl Run<'_> {
     fn file(&mut self, path: &[u8]) -> i32 {
         match File::open(std::ffi::OsStr::from_bytes(path)) {
             Ok(f) => {
-                self.read(f, path);
+                let size = f.metadata().map_or(0, |m| m.len());
+                if threads(size) > 1 {
+                    self.read_threaded(f, path);
+                } else {
+                    self.read(f, path);
+                }
                 0
             }
             Err(e) => {
@@ -581,6 +674,93 @@ impl Run<'_> {
             self.files_left = n;
         }
         0
+    }
+}
+
+/// What the front hands on: events in release order, and the time stamp errors
+/// met between them (printed in that same order).
+enum Item {
+    Event(Event),
+    BadTime(Vec<u8>),
+}
+
+/// The part of a run before events exist: record headers, the time window, the
+/// first record time, and event assembly.
+struct Front {
+    asm: Assembler,
+    /// First record time seen (aureport's `very_first_event`).
+    very_first: (i64, u32),
+    start_time: i64,
+    end_time: i64,
+}
+
+impl Front {
+    fn line(&mut self, p: Piece<'_>, out: &mut Vec<Item>) {
+        let piece = p.text;
+        let h = match parse_header(piece, self.asm.eoe_timeout()) {
+            Ok(h) => h,
+            Err(HeaderError::NotARecord) => return,
+            Err(HeaderError::BadTimestamp(ts)) => {
+                out.push(Item::BadTime(ts));
+                return;
+            }
+        };
+        if (self.start_time != 0 && h.id.sec < self.start_time)
+            || (self.end_time != 0 && h.id.sec > self.end_time)
+        {
+            if self.very_first.0 == 0 {
+                self.very_first = (h.id.sec, h.id.milli);
+            }
+            return;
+        }
+        if self.very_first.0 == 0 && self.start_time == 0 {
+            self.very_first = (h.id.sec, h.id.milli);
+        }
+        if self.asm.add_piece(&h, piece, p.sep) {
+            self.drain(out);
+        }
+    }
+
+    /// Takes back the storage of handled events (and empties `items`).
+    fn recycle(&mut self, items: &mut Vec<Item>) {
+        for item in items.drain(..) {
+            if let Item::Event(ev) = item {
+                self.asm.recycle(ev);
+            }
+        }
+    }
+
+    fn drain(&mut self, out: &mut Vec<Item>) {
+        while let Some(ev) = self.asm.next_ready() {
+            out.push(Item::Event(ev));
+        }
+    }
+
+    /// End of a file; events are completed at the end of the last one only (they
+    /// can span rotated files).
+    fn end(&mut self, last_file: bool, out: &mut Vec<Item>) {
+        if last_file {
+            self.asm.terminate_all();
+        }
+        self.drain(out);
+    }
+}
+
+/// Threads for reading a file of `size` bytes: `RAUDIT_REPORT_THREADS` (1 or 2),
+/// else two when the machine has two CPUs and the file is big enough to pay for
+/// the reader thread (4 MiB).
+fn threads(size: u64) -> usize {
+    if let Some(n) = std::env::var("RAUDIT_REPORT_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        return n.clamp(1, 2);
+    }
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cpus >= 2 && size >= 4 << 20 {
+        2
+    } else {
+        1
     }
 }
 
@@ -670,7 +850,13 @@ fn run_main(
     };
     let mut run = Run {
         opts: &opts,
-        asm: Assembler::new(eoe),
+        front: Some(Front {
+            asm: Assembler::new(eoe),
+            very_first: (0, 0),
+            start_time: opts.crit.start_time,
+            end_time: opts.crit.end_time,
+        }),
+        items: Vec::new(),
         users: UserNames::default(),
         counters: Counters::default(),
         printer,
@@ -678,7 +864,6 @@ fn run_main(
         stderr,
         found: false,
         files_left: 0,
-        very_first: (0, 0),
         very_last: (0, 0),
         file_first: None,
         file_last: None,
@@ -747,7 +932,7 @@ fn run_main(
         print::wrap_up(
             &h.opts,
             &h.counters,
-            run.very_first,
+            run.very_first(),
             run.very_last,
             &mut users,
             &mut summary,
@@ -777,7 +962,7 @@ fn run_main(
         return 1;
     }
     if opts.summary {
-        let (first, last) = (run.very_first, run.very_last);
+        let (first, last) = (run.very_first(), run.very_last);
         let mut users = std::mem::take(&mut run.users);
         print::wrap_up(
             &opts,
