@@ -8,13 +8,19 @@
 # Needs: the real aureport (Debian `auditd`), GNU time (/usr/bin/time) for peak
 # RSS, hyperfine (without it each command is timed once with /usr/bin/time),
 # python3, and cargo to build the release binary (skipped when RAUDIT is set).
-# Runs the main summary and several reports with --summary, with TZ=UTC LC_ALL=C;
+# Runs the main summary and every report with --summary (REPORTS overrides the
+# list), with TZ=UTC LC_ALL=C;
 # checks that both tools print identical stdout, stderr and exit codes; reports
 # times, the speed-up, the ratio to reading the file from the page cache
 # (`wc -l`) and the peak RSS of each tool. aureport is timed by one run (it needs
-# minutes on a 300 MB log), raudit and wc -l by the mean of RUNS hyperfine runs
-# after a warmup. When THREADS is set (e.g. THREADS=2) and raudit supports
-# RAUDIT_REPORT_THREADS, raudit is also timed with that many threads.
+# minutes on a 300 MB log; its user+system CPU time is shown too, as the fairer
+# figure on a loaded machine), raudit and wc -l by the best of RUNS hyperfine runs
+# after a warmup. raudit is timed single-threaded (RAUDIT_REPORT_THREADS=1) and,
+# unless THREADS=1, also with THREADS threads (default 2: a reader thread splits,
+# parses and assembles while the main thread extracts and tallies); both outputs
+# must be identical to aureport's. AUREPORT_CACHE=DIR reuses aureport's output and
+# times from an earlier run (DIR/out.NAME, err.NAME, rc.NAME, time.NAME holding
+# "wall-s cpu-s maxrss-KB"), since aureport needs minutes per report.
 # It competes for the CPUs: run it rarely, under `nice`.
 set -euo pipefail
 
@@ -34,7 +40,12 @@ fi
 WORK=$(mktemp -d /tmp/raudit-report-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-IFS='|' read -r -a REPORTS <<< "${REPORTS:---summary|-x --summary|-f --summary|-k --summary|-u --summary -i|-s --summary|-p --summary|-e --summary -i}"
+ALL="--summary"
+for r in -au -a -c --comm -cr -e -f -h --integrity -k -l -m -ma -n -p -r -s -t -tm --tty -u -x --virt; do
+    ALL="$ALL|$r --summary"
+done
+IFS='|' read -r -a REPORTS <<< "${REPORTS:-$ALL}"
+THREADS=${THREADS:-2}
 
 cat "$LOG" > /dev/null
 size=$(stat -c %s "$LOG")
@@ -45,12 +56,12 @@ echo
 have_hyperfine=0
 command -v hyperfine > /dev/null && have_hyperfine=1
 
-# mean seconds of a command (words in "$@"), stdout discarded
+# best seconds of a command (words in "$@"), stdout discarded
 mean() {
     if [ $have_hyperfine = 1 ]; then
         hyperfine -N -i --style none --warmup 1 --runs "$RUNS" --export-json "$WORK/h.json" \
             "$*" > /dev/null 2>&1
-        python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$WORK/h.json"
+        python3 -c 'import json,sys; print("%.4f" % min(json.load(open(sys.argv[1]))["results"][0]["times"]))' "$WORK/h.json"
     else
         /usr/bin/time -f %e -o "$WORK/t" "$@" > /dev/null 2>&1 || true
         cat "$WORK/t"
@@ -60,38 +71,51 @@ mean() {
 wc_mean=$(mean wc -l "$LOG")
 echo "page-cache read (wc -l): ${wc_mean} s ($(python3 -c "print('%.0f' % ($size / 1048576 / max($wc_mean, 1e-9)))") MB/s)"
 echo
-printf '%-22s %10s %9s %9s %8s %9s %9s  %s\n' report aureport-s raudit-s speed-up vs-wc-l rss-au-MB rss-ra-MB output
+printf '%-22s %10s %9s %9s %8s %8s %9s %8s %9s %9s  %s\n' report aureport-s au-cpu-s raudit-s speed-up vs-wc-l ${THREADS}thr-s thr-gain rss-au-MB rss-ra-MB output
 status=0
 for args_s in "${REPORTS[@]}"; do
     # shellcheck disable=SC2206
     args=($args_s)
+    key=$(echo "x$args_s" | sed 's/--summary//; s/-//g; s/ //g')
     set +e
-    /usr/bin/time -f '%e %M' -o "$WORK/at" aureport -if "$LOG" "${args[@]}" > "$WORK/a.out" 2> "$WORK/a.err"
-    arc=$?
-    /usr/bin/time -f '%e %M' -o "$WORK/rt" "$RAUDIT" report -if "$LOG" "${args[@]}" > "$WORK/r.out" 2> "$WORK/r.err"
+    if [ -n "${AUREPORT_CACHE:-}" ] && [ -r "$AUREPORT_CACHE/time.$key" ]; then
+        cp "$AUREPORT_CACHE/out.$key" "$WORK/a.out"
+        cp "$AUREPORT_CACHE/err.$key" "$WORK/a.err"
+        arc=$(cat "$AUREPORT_CACHE/rc.$key")
+        read -r a au ra < "$AUREPORT_CACHE/time.$key"
+    else
+        /usr/bin/time -f '%e %U %S %M' -o "$WORK/at" aureport -if "$LOG" "${args[@]}" > "$WORK/a.out" 2> "$WORK/a.err"
+        arc=$?
+        read -r a au as ra <<< "$(tail -n 1 "$WORK/at")"
+        au=$(python3 -c "print('%.2f' % ($au + $as))")
+    fi
+    /usr/bin/time -f '%e %M' -o "$WORK/rt" env RAUDIT_REPORT_THREADS=1 "$RAUDIT" report -if "$LOG" "${args[@]}" > "$WORK/r.out" 2> "$WORK/r.err"
     rrc=$?
     set -e
-    if [ $arc = $rrc ] && cmp -s "$WORK/a.out" "$WORK/r.out" && cmp -s "$WORK/a.err" "$WORK/r.err"; then
+    if [ "$arc" = $rrc ] && cmp -s "$WORK/a.out" "$WORK/r.out" && cmp -s "$WORK/a.err" "$WORK/r.err"; then
         same="identical ($(wc -l < "$WORK/a.out") lines, exit $arc)"
     else
         same="DIFFERENT (exit $arc vs $rrc; $(wc -l < "$WORK/a.out") vs $(wc -l < "$WORK/r.out") lines)"
         status=1
     fi
-    read -r a ra <<< "$(tail -n 1 "$WORK/at")"
     read -r _ rr <<< "$(tail -n 1 "$WORK/rt")"
-    ra=$((ra / 1024))
+    ra=$((${ra:-0} / 1024))
     rr=$((rr / 1024))
-    r=$(mean "$RAUDIT" report -if "$LOG" "${args[@]}")
-    read -r speed vswc <<< "$(python3 -c "import sys; a,r,w=map(float,sys.argv[1:]); print('%.1fx %.2fx' % (a/max(r,1e-9), r/max(w,1e-9)))" "$a" "$r" "$wc_mean")"
-    printf '%-22s %10s %9s %9s %8s %9s %9s  %s\n' "$args_s" "$a" "$r" "$speed" "$vswc" "$ra" "$rr" "$same"
-    if [ -n "${THREADS:-}" ]; then
-        RAUDIT_REPORT_THREADS=$THREADS "$RAUDIT" report -if "$LOG" "${args[@]}" > "$WORK/m.out" 2>&1 || true
-        cmp -s "$WORK/r.out" "$WORK/m.out" && msame=identical || { msame=DIFFERENT; status=1; }
+    r=$(RAUDIT_REPORT_THREADS=1 mean "$RAUDIT" report -if "$LOG" "${args[@]}")
+    read -r speed vswc <<< "$(python3 -c "import sys; a,r,w=map(float,sys.argv[1:]); print('%.1fx %.2fx' % (a/max(r,1e-9), r/max(w,1e-9)))" "$au" "$r" "$wc_mean")"
+    m=- gain=-
+    if [ "$THREADS" != 1 ]; then
+        RAUDIT_REPORT_THREADS=$THREADS "$RAUDIT" report -if "$LOG" "${args[@]}" > "$WORK/m.out" 2> "$WORK/m.err" || true
+        if ! cmp -s "$WORK/r.out" "$WORK/m.out" || ! cmp -s "$WORK/r.err" "$WORK/m.err"; then
+            same="$same; ${THREADS} threads DIFFERENT"
+            status=1
+        fi
         m=$(RAUDIT_REPORT_THREADS=$THREADS mean "$RAUDIT" report -if "$LOG" "${args[@]}")
-        printf '%-22s %10s %9s %9s %8s %9s %9s  %s\n' "  ${THREADS} threads" "" "$m" \
-            "$(python3 -c "import sys; r,m=map(float,sys.argv[1:]); print('%.2fx' % (r/max(m,1e-9)))" "$r" "$m")" "" "" "" "$msame (vs 1 thread)"
+        gain=$(python3 -c "import sys; r,m=map(float,sys.argv[1:]); print('%.2fx' % (r/max(m,1e-9)))" "$r" "$m")
     fi
+    printf '%-22s %10s %9s %9s %8s %8s %9s %8s %9s %9s  %s\n' "$args_s" "$a" "$au" "$r" "$speed" "$vswc" "$m" "$gain" "$ra" "$rr" "$same"
 done
 echo
-echo "speed-up = aureport time / raudit time; vs-wc-l = raudit time / wc -l time (goal: speed-up >= 100x, or vs-wc-l <= 2x)"
+echo "speed-up = aureport CPU time (user+system; its wall time is longer on a busy machine) / raudit single-thread wall time; vs-wc-l = raudit time / wc -l time"
+echo "(goal: speed-up >= 100x, or vs-wc-l <= 2x); thr-gain = single-thread time / ${THREADS}-thread time"
 exit $status
