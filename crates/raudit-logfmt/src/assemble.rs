@@ -97,10 +97,20 @@ impl<T: Ord + Copy> Sorted<T> {
     fn len(&self) -> usize {
         self.0.len()
     }
-    fn remove(&mut self, v: &T) {
-        let at = self.0.partition_point(|x| x < v);
-        if self.0.get(at) == Some(v) {
-            self.0.remove(at);
+    /// Removes `v` from a sequence kept by [`Sorted::insert_by`] with the same `key`
+    /// (elements with equal keys are in insertion order, so they are searched).
+    fn remove_by<K: Ord>(&mut self, v: &T, key: impl Fn(&T) -> K) {
+        let k = key(v);
+        let mut at = self.0.partition_point(|x| key(x) < k);
+        while let Some(x) = self.0.get(at) {
+            if key(x) != k {
+                break;
+            }
+            if x == v {
+                self.0.remove(at);
+                return;
+            }
+            at += 1;
         }
     }
 }
@@ -291,7 +301,7 @@ impl Assembler {
             };
             if slot.ev.node.as_deref() == hdr.node {
                 let sec = slot.ev.id.sec;
-                self.by_sec.remove(&(sec, i));
+                self.by_sec.remove_by(&(sec, i), |x| x.0);
                 self.complete(i);
                 return;
             }
@@ -366,6 +376,41 @@ mod tests {
         ]);
         // 3 is older than everything and complete: it leaves at once; 2 waits for 1.
         assert_eq!(got, vec![(3, 1), (1, 1), (2, 1)]);
+    }
+
+    #[test]
+    fn eoe_finds_its_event_among_equal_seconds() {
+        let mut a = Assembler::new(2);
+        let lines = [
+            "type=SYSCALL msg=audit(10.000:1): a",
+            "type=SYSCALL msg=audit(10.001:2): a",
+            "type=SYSCALL msg=audit(10.002:3): a",
+        ];
+        for l in lines {
+            let h = parse_header(l.as_bytes(), 2).unwrap();
+            a.add(&h, l.as_bytes());
+        }
+        // Free slot 0, so the next event takes it after slots 1 and 2 (same second).
+        let h = parse_header(b"type=EOE msg=audit(10.000:1): ", 2).unwrap();
+        a.end_of_event(&h);
+        assert_eq!(a.next_ready().map(|e| e.id.serial), Some(1));
+        let l = "type=SYSCALL msg=audit(10.003:4): a";
+        let h = parse_header(l.as_bytes(), 2).unwrap();
+        a.add(&h, l.as_bytes());
+        for serial in [4u64, 2] {
+            let l = format!("type=EOE msg=audit(10.00{}:{serial}): ", serial - 1);
+            let h = parse_header(l.as_bytes(), 2).unwrap();
+            a.end_of_event(&h);
+        }
+        assert_eq!(a.next_ready().map(|e| e.id.serial), Some(2));
+        // Event 3 still builds; a record 2 s later times it out, not 4 again.
+        let l = "type=SYSCALL msg=audit(12.000:5): a";
+        let h = parse_header(l.as_bytes(), 2).unwrap();
+        a.add(&h, l.as_bytes());
+        assert_eq!(a.next_ready().map(|e| e.id.serial), Some(3));
+        assert_eq!(a.next_ready().map(|e| e.id.serial), Some(4));
+        assert!(a.next_ready().is_none());
+        assert_eq!(a.held(), 1);
     }
 
     #[test]
