@@ -555,7 +555,13 @@ impl Encoder {
                         out.push(b',');
                     }
                     first = false;
-                    self.write_pair(msg, tail, rtype, f, &mut machine, out);
+                    // an ENRICHED tail names the record's outer fields: not those inside msg='…'
+                    let tl = if nested_left > 0 || closes {
+                        None
+                    } else {
+                        tail
+                    };
+                    self.write_pair(msg, tl, rtype, f, &mut machine, out);
                 }
             }
             if closes {
