@@ -47,6 +47,7 @@ pub struct SyscallFacts {
     pub exe: Vec<u8>,
     /// `comm=` decoded.
     pub comm: Vec<u8>,
+    // (`exe` and `comm` are filled for execve/execveat/fork/vfork/clone only)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -370,8 +371,19 @@ impl Encoder {
                 }
                 b"ppid" => f.ppid = dec(v).and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
                 b"pid" => f.pid = dec(v).and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
-                b"exe" => decoded_into(v, true, &mut f.exe),
-                b"comm" => decoded_into(v, true, &mut f.comm),
+                // names are only needed by process-creating calls (no copies otherwise)
+                b"exe" | b"comm" => {
+                    let m = machine.unwrap_or_else(Machine::host);
+                    let sc = nr.and_then(|n| raudit_tables::syscall_name(m, n));
+                    if matches!(sc, Some("execve" | "execveat" | "fork" | "vfork" | "clone")) {
+                        let to = if fl.name(r.msg) == b"exe" {
+                            &mut f.exe
+                        } else {
+                            &mut f.comm
+                        };
+                        decoded_into(v, true, to);
+                    }
+                }
                 b"key" if v != b"(null)" => {
                     let mut k = Vec::new();
                     decoded_into(v, true, &mut k);
