@@ -15,6 +15,7 @@
 //!   allow-list deliver nothing.
 
 mod common;
+use common::pki::pki;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -647,56 +648,13 @@ fn kill_9_client_and_raudit_daemon_collector_every_record_exactly_once() {
 // ---------------------------------------------------------------------------
 // TLS
 
-struct Pki {
-    ca: String,
-    other_ca: String,
-    server: (String, String),
-    client: (String, String),
-    intruder: (String, String),
-}
-
-fn pki() -> Pki {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-    };
-    let ca = |name: &str| {
-        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
-        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        p.distinguished_name.push(DnType::CommonName, name);
-        let k = KeyPair::generate().unwrap();
-        let c = p.self_signed(&k).unwrap();
-        (c, k)
-    };
-    let leaf = |name: &str, server: bool, issuer: &(rcgen::Certificate, KeyPair)| {
-        let mut p = CertificateParams::new(vec![name.to_string()]).unwrap();
-        p.distinguished_name.push(DnType::CommonName, name);
-        p.extended_key_usages = vec![if server {
-            ExtendedKeyUsagePurpose::ServerAuth
-        } else {
-            ExtendedKeyUsagePurpose::ClientAuth
-        }];
-        let k = KeyPair::generate().unwrap();
-        let c = p.signed_by(&k, &issuer.0, &issuer.1).unwrap();
-        (c.pem(), k.serialize_pem())
-    };
-    let root = ca("raudit test CA");
-    let other = ca("someone else's CA");
-    Pki {
-        ca: root.0.pem(),
-        other_ca: other.0.pem(),
-        server: leaf("localhost", true, &root),
-        client: leaf("client1", false, &root),
-        intruder: leaf("intruder", false, &root),
-    }
-}
-
 #[test]
 fn tls_client_reaches_a_tls_collector_and_is_refused_without_the_right_credentials() {
     let dir = tmpdir("tls");
     let p = pki();
     for (name, text) in [
-        ("ca.pem", &p.ca),
-        ("other-ca.pem", &p.other_ca),
+        ("ca.pem", &p.ca_pem),
+        ("other-ca.pem", &p.other_ca_pem),
         ("server.pem", &p.server.0),
         ("server.key", &p.server.1),
         ("client.pem", &p.client.0),

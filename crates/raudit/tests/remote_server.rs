@@ -21,6 +21,7 @@ use raudit_remote_proto::{
 
 mod common;
 use common::kernel::{nix_kill, wait_for};
+use common::pki::{pki, Pki};
 
 fn tmpdir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("raudit-rs-{tag}-{}", std::process::id()));
@@ -789,51 +790,6 @@ fn accept_and_close_records_match_the_real_auditd() {
 }
 
 // ---------------------------------------------------------------- TLS
-
-struct Pki {
-    ca_pem: String,
-    server: (String, String),
-    client: (String, String),
-    intruder: (String, String),
-    stranger: (String, String),
-    ca_der: rustls::pki_types::CertificateDer<'static>,
-}
-
-fn pki() -> Pki {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-    };
-    let ca = |name: &str| {
-        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
-        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        p.distinguished_name.push(DnType::CommonName, name);
-        let k = KeyPair::generate().unwrap();
-        let c = p.self_signed(&k).unwrap();
-        (c, k)
-    };
-    let leaf = |name: &str, server: bool, issuer: &(rcgen::Certificate, KeyPair)| {
-        let mut p = CertificateParams::new(vec![name.to_string()]).unwrap();
-        p.distinguished_name.push(DnType::CommonName, name);
-        p.extended_key_usages = vec![if server {
-            ExtendedKeyUsagePurpose::ServerAuth
-        } else {
-            ExtendedKeyUsagePurpose::ClientAuth
-        }];
-        let k = KeyPair::generate().unwrap();
-        let c = p.signed_by(&k, &issuer.0, &issuer.1).unwrap();
-        (c.pem(), k.serialize_pem())
-    };
-    let root = ca("raudit test CA");
-    let other = ca("someone else's CA");
-    Pki {
-        ca_pem: root.0.pem(),
-        ca_der: root.0.der().clone(),
-        server: leaf("localhost", true, &root),
-        client: leaf("client1", false, &root),
-        intruder: leaf("intruder", false, &root),
-        stranger: leaf("client1", false, &other),
-    }
-}
 
 fn tls_client(
     p: &Pki,

@@ -4,4 +4,5 @@
 pub mod daemon;
 pub mod digest;
 pub mod kernel;
+pub mod pki;
 pub mod tools;
