@@ -29,6 +29,16 @@ pub mod search;
 pub mod strings;
 pub mod timeparse;
 
+/// The name of member `n` of a log's rotated set: `log_file` itself for 0,
+/// `log_file.N` otherwise (as auditd rotates and the C tools read them).
+pub(crate) fn rotated_name(log_file: &[u8], n: usize) -> Vec<u8> {
+    let mut v = log_file.to_vec();
+    if n > 0 {
+        v.extend_from_slice(format!(".{n}").as_bytes());
+    }
+    v
+}
+
 /// `strerror` text for an I/O error (as the C tools print it).
 pub fn strerror(e: &std::io::Error) -> String {
     match e.raw_os_error() {

@@ -224,13 +224,7 @@ impl Run<'_> {
 
     /// The log and its rotated set, oldest first (`log.N` … `log.1`, `log`).
     fn logs(&mut self, log_file: &[u8]) -> i32 {
-        let name = |n: usize| -> Vec<u8> {
-            let mut v = log_file.to_vec();
-            if n > 0 {
-                v.extend_from_slice(format!(".{n}").as_bytes());
-            }
-            v
-        };
+        let name = |n: usize| crate::rotated_name(log_file, n);
         let mut num = 0usize;
         let mut found_chk = false;
         loop {

@@ -213,13 +213,7 @@ fn log_set(log_file: &[u8]) -> Result<Vec<Vec<u8>>, InitError> {
             nix::unistd::AccessFlags::R_OK,
         )
     };
-    let name = |n: usize| -> Vec<u8> {
-        let mut f = log_file.to_vec();
-        if n > 0 {
-            f.extend_from_slice(format!(".{n}").as_bytes());
-        }
-        f
-    };
+    let name = |n: usize| crate::rotated_name(log_file, n);
     let mut num = 0;
     let errno = loop {
         match readable(&name(num)) {
