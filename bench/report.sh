@@ -20,7 +20,8 @@
 # parses and assembles while the main thread extracts and tallies); both outputs
 # must be identical to aureport's. AUREPORT_CACHE=DIR reuses aureport's output and
 # times from an earlier run (DIR/out.NAME, err.NAME, rc.NAME, time.NAME holding
-# "wall-s cpu-s maxrss-KB"), since aureport needs minutes per report.
+# "wall-s cpu-s maxrss-KB"; written by a run that finds them missing), since
+# aureport needs minutes per report.
 # It competes for the CPUs: run it rarely, under `nice`.
 set -euo pipefail
 
@@ -88,6 +89,13 @@ for args_s in "${REPORTS[@]}"; do
         arc=$?
         read -r a au as ra <<< "$(tail -n 1 "$WORK/at")"
         au=$(python3 -c "print('%.2f' % ($au + $as))")
+        if [ -n "${AUREPORT_CACHE:-}" ]; then
+            mkdir -p "$AUREPORT_CACHE"
+            cp "$WORK/a.out" "$AUREPORT_CACHE/out.$key"
+            cp "$WORK/a.err" "$AUREPORT_CACHE/err.$key"
+            echo $arc > "$AUREPORT_CACHE/rc.$key"
+            echo "$a $au $ra" > "$AUREPORT_CACHE/time.$key"
+        fi
     fi
     /usr/bin/time -f '%e %M' -o "$WORK/rt" env RAUDIT_REPORT_THREADS=1 "$RAUDIT" report -if "$LOG" "${args[@]}" > "$WORK/r.out" 2> "$WORK/r.err"
     rrc=$?
