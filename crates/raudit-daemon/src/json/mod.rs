@@ -346,82 +346,256 @@ impl Sink for JsonSink {
     }
 }
 
+/// How `raudit json --plugin` runs: the JSON settings and where lines go.
+///
+/// A plugin configuration file (`--plugin=FILE` or `--config FILE`; auditd 3.0.9
+/// passes a plugin at most two arguments, so `args = json --plugin=FILE` is the
+/// form for its plugins.d) holds `name = value` lines: every setting of
+/// [`raudit_json::Settings`] and `output` (`stdout` or a file path), `max_file`
+/// (MiB before the file rotates, 0 = never), `num_files` (rotated files kept)
+/// and `status_interval` (seconds between status objects, 0 = only at the end).
+#[derive(Debug, Clone)]
+pub struct PluginOptions {
+    /// JSON settings.
+    pub settings: Settings,
+    /// Output file (None: stdout).
+    pub output: Option<String>,
+    /// MiB before the output file rotates (0: never).
+    pub max_file: u64,
+    /// Rotated files kept.
+    pub num_files: u32,
+    /// Seconds between status objects (0: only at the end).
+    pub status_interval: u64,
+}
+
+impl Default for PluginOptions {
+    fn default() -> PluginOptions {
+        PluginOptions {
+            settings: Settings::default(),
+            output: None,
+            max_file: 0,
+            num_files: 5,
+            status_interval: 60,
+        }
+    }
+}
+
+impl PluginOptions {
+    /// The names [`PluginOptions::set`] takes besides the JSON settings.
+    pub const NAMES: &'static [&'static str] =
+        &["output", "max_file", "num_files", "status_interval"];
+
+    /// Applies one `name = value` (a plugin key or a JSON setting).
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let value = value.trim();
+        let num = |v: &str| {
+            v.parse::<u64>()
+                .map_err(|_| format!("{name}: expected a number, got \"{v}\""))
+        };
+        match name.replace('-', "_").as_str() {
+            "output" => {
+                self.output = match value {
+                    "" => return Err("output: expected stdout or a file path".into()),
+                    "stdout" | "-" => None,
+                    p => Some(p.to_string()),
+                }
+            }
+            "max_file" => self.max_file = num(value)?,
+            "num_files" => {
+                self.num_files = u32::try_from(num(value)?)
+                    .map_err(|_| format!("num_files: \"{value}\" is too large"))?
+            }
+            "status_interval" => self.status_interval = num(value)?,
+            _ => self.settings.set(name, value)?,
+        }
+        Ok(())
+    }
+
+    /// Reads a plugin configuration file (`name = value` lines, `#` comments);
+    /// errors name the file and line.
+    pub fn load(&mut self, path: &str) -> Result<(), String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        for (n, line) in text.lines().enumerate() {
+            let l = line.trim();
+            if l.is_empty() || l.starts_with('#') {
+                continue;
+            }
+            let (k, v) = l
+                .split_once('=')
+                .ok_or_else(|| format!("{path}:{}: expected name = value", n + 1))?;
+            self.set(k.trim(), v.trim())
+                .map_err(|e| format!("{path}:{}: {e}", n + 1))?;
+        }
+        Ok(())
+    }
+}
+
+/// How long a SIGTERM'd plugin keeps reading stdin for records already sent
+/// before it ends (auditd closes the socket right after its SIGTERM, so EOF
+/// normally comes first).
+const TERM_DRAIN: Duration = Duration::from_secs(2);
+
 /// `raudit json --plugin`: the audisp protocol on stdin (binary frames or string
-/// lines, detected from the first bytes), JSON lines on stdout, a status object
-/// (sequence gaps seen in the stream, filtered events) every minute and at the end.
-pub fn plugin_main(settings: Settings) -> i32 {
+/// lines, detected from the first bytes), JSON lines on stdout or the
+/// configured file, a status object (sequence gaps seen in the stream, filtered
+/// events) every `status_interval` seconds and at the end.
+///
+/// Under auditd: SIGHUP (sent on auditd's reconfigure) reopens the output file
+/// (for log rotation); SIGTERM reads what is still on stdin (until EOF, at most
+/// [`TERM_DRAIN`]), ends the held events, writes the final status and exits 0,
+/// as does EOF. An event without EOE is written after a second without input.
+pub fn plugin_main(opts: PluginOptions) -> i32 {
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    use nix::sys::signal::{SigSet, Signal};
+    use nix::sys::signalfd::{SfdFlags, SignalFd};
     use raudit_wire::audisp::{BinaryDecoder, Layout, LineDecoder, HEADER_LEN, MAX_LINE};
-    let mut live = LiveJson::new(settings, 2);
+    use std::os::fd::AsFd;
+
+    let mut sigs = SigSet::empty();
+    sigs.add(Signal::SIGTERM);
+    sigs.add(Signal::SIGHUP);
+    sigs.add(Signal::SIGINT);
+    let sfd = match sigs
+        .thread_block()
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            SignalFd::with_flags(&sigs, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC)
+                .map_err(|e| e.to_string())
+        }) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("raudit json --plugin: signals: {e}");
+            return 1;
+        }
+    };
+    let mut out = match &opts.output {
+        None => Output::Stdout,
+        Some(p) => {
+            let o = Output::file(p.into(), opts.max_file << 20, opts.num_files);
+            if !o.is_open() {
+                eprintln!(
+                    "raudit json --plugin: cannot open {p}: {}",
+                    std::io::Error::last_os_error()
+                );
+                return 1;
+            }
+            o
+        }
+    };
+    let status_every = Duration::from_secs(opts.status_interval);
+    let mut live = LiveJson::new(opts.settings, 2);
     live.gaps = Some(crate::gaps::GapTracker::new(4096));
     let loss = LossCounters::default();
-    let mut out = Output::Stdout;
-    let mut stdin = std::io::stdin().lock();
-    let mut buf = vec![0u8; 1 << 16];
+    let stdin = std::io::stdin();
+    let mut stdin_l = stdin.lock();
+    let mut buf = vec![0u8; 1 << 18];
     let mut first = true;
     let mut binary = false;
     let mut bin = BinaryDecoder::new(Layout::Padded);
     let mut lines = LineDecoder::new(MAX_LINE);
     let mut last_status = Instant::now();
-    loop {
-        let n = match stdin.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => break,
+    let mut term: Option<Instant> = None;
+    let mut status = 0;
+    'run: loop {
+        let wait = match term {
+            Some(t) => match TERM_DRAIN.checked_sub(t.elapsed()) {
+                Some(left) => left.min(Duration::from_millis(500)),
+                None => break,
+            },
+            None => Duration::from_millis(500),
         };
-        let data = &buf[..n];
-        if first {
-            first = false;
-            // a binary header starts with ver 0 or 1 as a host-endian u32, then hlen 16
-            binary = data.len() >= 8
-                && data[1..4] == [0, 0, 0]
-                && data[0] <= 1
-                && u32::from_ne_bytes([data[4], data[5], data[6], data[7]]) == HEADER_LEN as u32;
-        }
-        if binary {
-            bin.feed(data);
-            loop {
-                match bin.next_frame() {
-                    Ok(Some(f)) => {
-                        let (ver, rtype) = (f.header.ver, f.header.rtype);
-                        let d = f.data.to_vec();
-                        live.frame(ver, rtype, &d);
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        eprintln!("raudit json --plugin: {e}");
-                        return 1;
-                    }
+        let (ready_in, ready_sig) = {
+            let mut fds = [
+                PollFd::new(stdin.as_fd(), PollFlags::POLLIN),
+                PollFd::new(sfd.as_fd(), PollFlags::POLLIN),
+            ];
+            let ms = PollTimeout::try_from(wait).unwrap_or(PollTimeout::MAX);
+            match poll(&mut fds, ms) {
+                Ok(_) => {}
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(e) => {
+                    eprintln!("raudit json --plugin: poll: {e}");
+                    status = 1;
+                    break;
                 }
             }
-        } else {
-            lines.feed(data);
-            loop {
-                match lines.next_line() {
-                    Ok(Some(l)) => {
-                        let l = l.to_vec();
-                        live.line(&l);
+            let r = |f: &PollFd| f.revents().is_some_and(|r| !r.is_empty());
+            (r(&fds[0]), r(&fds[1]))
+        };
+        if ready_sig {
+            while let Ok(Some(si)) = sfd.read_signal() {
+                if si.ssi_signo == libc::SIGHUP as u32 {
+                    out.reopen();
+                } else if term.is_none() {
+                    term = Some(Instant::now());
+                }
+            }
+        }
+        if ready_in {
+            let n = loop {
+                match stdin_l.read(&mut buf) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => break 0,
+                }
+            };
+            if n == 0 {
+                break;
+            }
+            let data = &buf[..n];
+            if first {
+                first = false;
+                // a binary header starts with ver 0 or 1 as a host-endian u32, then hlen 16
+                binary = data.len() >= 8
+                    && data[1..4] == [0, 0, 0]
+                    && data[0] <= 1
+                    && u32::from_ne_bytes([data[4], data[5], data[6], data[7]])
+                        == HEADER_LEN as u32;
+            }
+            if binary {
+                bin.feed(data);
+                loop {
+                    match bin.next_frame() {
+                        Ok(Some(f)) => live.frame(f.header.ver, f.header.rtype, f.data),
+                        Ok(None) => break,
+                        Err(e) => {
+                            eprintln!("raudit json --plugin: {e}");
+                            status = 1;
+                            break 'run;
+                        }
                     }
-                    Ok(None) => break,
-                    Err(e) => eprintln!("raudit json --plugin: {e}"),
+                }
+            } else {
+                lines.feed(data);
+                loop {
+                    match lines.next_line() {
+                        Ok(Some(l)) => live.line(l),
+                        Ok(None) => break,
+                        Err(e) => eprintln!("raudit json --plugin: {e}"),
+                    }
                 }
             }
         }
         live.idle_check();
-        if last_status.elapsed() >= Duration::from_secs(60) {
+        if !status_every.is_zero() && last_status.elapsed() >= status_every {
             let g = live.gaps.as_ref().map_or(0, |g| g.gaps());
             loss.gaps.store(g, Ordering::Relaxed);
             loss.write_status(live.filtered(), &mut live.out);
             last_status = Instant::now();
         }
         if !out.write(&live.out) {
+            eprintln!(
+                "raudit json --plugin: write: {}",
+                std::io::Error::last_os_error()
+            );
             return 1;
         }
         live.out.clear();
     }
-    if let Some(l) = lines.finish() {
-        let l = l.to_vec();
-        live.line(&l);
+    if !binary {
+        if let Some(l) = lines.finish() {
+            live.line(l);
+        }
     }
     live.finish();
     if let Some(g) = &mut live.gaps {
@@ -429,8 +603,10 @@ pub fn plugin_main(settings: Settings) -> i32 {
         loss.gaps.store(g.gaps(), Ordering::Relaxed);
     }
     loss.write_status(live.filtered(), &mut live.out);
-    out.write(&live.out);
-    0
+    if !out.write(&live.out) {
+        return 1;
+    }
+    status
 }
 
 /// The JSON sink the configuration asks for (`raudit_json_output`), if any.

@@ -37,7 +37,8 @@ impl Output {
         o
     }
 
-    fn reopen(&mut self) {
+    /// Reopens the file (after it was moved away, e.g. on SIGHUP); stdout: nothing.
+    pub fn reopen(&mut self) {
         if let Output::File {
             path, file, size, ..
         } = self
@@ -54,6 +55,11 @@ impl Output {
                 .and_then(|f| f.metadata().ok())
                 .map_or(0, |m| m.len());
         }
+    }
+
+    /// Whether the output can be written (a file that failed to open cannot).
+    pub fn is_open(&self) -> bool {
+        !matches!(self, Output::File { file: None, .. })
     }
 
     fn rotate(&mut self) {

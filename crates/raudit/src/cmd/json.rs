@@ -32,12 +32,15 @@ const FLAGS: &[&str] = &[
     "--word",
 ];
 
-const USAGE: &str = "usage: raudit json [--plugin] [search options] [--SETTING VALUE]… [FILE…|-]
+const USAGE: &str = "usage: raudit json [--plugin[=FILE]] [search options] [--SETTING VALUE]… [FILE…|-]
   search options: as `raudit search` (selection only; the format is JSON)
   settings: --depth N, --env VAR,VAR, --label-key L:KEY, --label-exe L:REGEX,
             --label-argv L:REGEX, --drop-key K, --keep-key K, --drop-label L,
             --keep-label L, --drop-saddr CIDR, --keep-saddr CIDR
-  --plugin: read the audisp plugin protocol on stdin (auditd/raudit daemon plugin)
+  --plugin[=FILE]: read the audisp plugin protocol on stdin (a plugin of auditd
+            or raudit daemon); FILE (or --config FILE) holds `name = value` lines:
+            the settings and output (stdout or a path), max_file (MiB), num_files,
+            status_interval (s); --output PATH also sets the output
 ";
 
 /// Entry point: arguments after the tool name.
@@ -47,6 +50,10 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let mut search = Vec::new();
     let mut files = Vec::new();
     let mut plugin = false;
+    let mut popts = raudit_daemon::json::PluginOptions::default();
+    let mut pconf: Vec<String> = Vec::new();
+    let mut output: Option<String> = None;
+    let mut given: Vec<(String, String)> = Vec::new();
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -54,6 +61,25 @@ pub fn main(args: Vec<OsString>) -> i32 {
         let s = String::from_utf8_lossy(a).into_owned();
         if s == "--plugin" {
             plugin = true;
+            continue;
+        }
+        if let Some(f) = s.strip_prefix("--plugin=") {
+            plugin = true;
+            pconf.push(f.to_string());
+            continue;
+        }
+        if s == "--config" || s == "--output" {
+            let Some(v) = args.get(i) else {
+                eprintln!("raudit json: {s} needs a value");
+                return 1;
+            };
+            i += 1;
+            let v = String::from_utf8_lossy(v).into_owned();
+            if s == "--config" {
+                pconf.push(v);
+            } else {
+                output = Some(v);
+            }
             continue;
         }
         if s == "--help-json" {
@@ -86,6 +112,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
                 eprintln!("raudit json: {e}");
                 return 1;
             }
+            given.push((name, v));
             continue;
         }
         search.push(a.clone());
@@ -96,8 +123,35 @@ pub fn main(args: Vec<OsString>) -> i32 {
             }
         }
     }
+    if !plugin && (!pconf.is_empty() || output.is_some()) {
+        eprintln!("raudit json: --config and --output go with --plugin");
+        return 1;
+    }
     if plugin {
-        return raudit_daemon::json::plugin_main(settings);
+        // the file first, then the command line's settings on top
+        for f in &pconf {
+            if let Err(e) = popts.load(f) {
+                eprintln!("raudit json --plugin: {e}");
+                return 1;
+            }
+        }
+        if pconf.is_empty() {
+            popts.settings = settings;
+        } else {
+            for (n, v) in &given {
+                if let Err(e) = popts.settings.set(n, v) {
+                    eprintln!("raudit json --plugin: {e}");
+                    return 1;
+                }
+            }
+        }
+        if let Some(o) = output {
+            if let Err(e) = popts.set("output", &o) {
+                eprintln!("raudit json --plugin: {e}");
+                return 1;
+            }
+        }
+        return raudit_daemon::json::plugin_main(popts);
     }
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
