@@ -141,6 +141,7 @@ fn record(
     if r.rtype == 1300 {
         *args = syscall_args(r.msg);
     }
+    let tail = r.interp.map(interpret::Tail::new);
     let mut state = State {
         machine: -1,
         syscall: -1,
@@ -188,8 +189,10 @@ fn record(
                     None => (v, None),
                 }
             } else {
-                let c = find(v, b',');
+                // Only a comma before the first space matters: look for it there
+                // (not through the rest of the record).
                 let sp = find(v, b' ');
+                let c = find(&v[..sp.unwrap_or(v.len())], b',');
                 match (c, sp) {
                     (Some(c), Some(sp)) if c < sp => {
                         // ausearch classifies with the untrimmed name here (usually
@@ -216,6 +219,7 @@ fn record(
         report(
             db,
             r,
+            tail.as_ref(),
             &mut state,
             host_machine,
             name,
@@ -251,6 +255,7 @@ fn trim_name(mut name: &[u8]) -> &[u8] {
 fn report(
     db: &dyn NameDb,
     r: &Record<'_>,
+    tail: Option<&interpret::Tail<'_>>,
     st: &mut State,
     host_machine: i32,
     name: &[u8],
@@ -302,7 +307,7 @@ fn report(
         a1: st.a1,
         enriched: r.interp,
     };
-    match interpret::interpret_field(&ctx, name, val, db, esc(escape), out) {
+    match interpret::interpret_field_with(&ctx, tail, name, val, db, esc(escape), out) {
         Kind::Raw => out.push(if comma { b',' } else { b' ' }),
         Kind::Interpreted => out.push(b' '),
         Kind::TtyData => {}

@@ -34,7 +34,7 @@ pub use args::write_tty_bytes;
 pub use escape::{escape_into, Escape};
 
 use cnum::{strtoll, strtoul};
-use escape::unescape_value;
+use escape::{needs_escape, unescape_into};
 use raudit_tables::Machine;
 use std::io::Write;
 
@@ -300,6 +300,84 @@ fn enriched_value<'a>(tail: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     None
 }
 
+/// A record's enriched tail split into its space-separated tokens once, so the
+/// lookups of every field of the record ([`interpret_field_with`]) do not scan it
+/// again. Answers exactly as a scan of the tail would (first matching token wins);
+/// tails with more tokens than it holds are scanned.
+#[derive(Clone, Debug)]
+pub struct Tail<'a> {
+    tail: &'a [u8],
+    /// Per token: start, position of its first `=` relative to the start (or
+    /// `u16::MAX`), end.
+    toks: [(u16, u16, u16); 24],
+    n: usize,
+    /// Too many tokens or too long: look up by scanning.
+    scan: bool,
+}
+
+impl<'a> Tail<'a> {
+    /// Indexes `tail` (the bytes after the record's `\x1d`).
+    pub fn new(tail: &'a [u8]) -> Tail<'a> {
+        let mut t = Tail {
+            tail,
+            toks: [(0, 0, 0); 24],
+            n: 0,
+            scan: tail.len() >= u16::MAX as usize || tail.starts_with(b"SADDR="),
+        };
+        if t.scan {
+            return t;
+        }
+        let mut start = 0usize;
+        let mut eq = u16::MAX;
+        for (i, &b) in tail.iter().enumerate() {
+            if b == b' ' {
+                if !t.push(start, eq, i) {
+                    return t;
+                }
+                start = i + 1;
+                eq = u16::MAX;
+            } else if b == b'=' && eq == u16::MAX {
+                eq = (i - start) as u16;
+            }
+        }
+        t.push(start, eq, tail.len());
+        t
+    }
+
+    fn push(&mut self, start: usize, eq: u16, end: usize) -> bool {
+        if self.n == self.toks.len() {
+            self.scan = true;
+            return false;
+        }
+        self.toks[self.n] = (start as u16, eq, end as u16);
+        self.n += 1;
+        true
+    }
+
+    /// The value the tail gives field `name` (as [`enriched_value`]).
+    fn get(&self, name: &[u8]) -> Option<&'a [u8]> {
+        if self.scan || name.len() >= u16::MAX as usize {
+            return enriched_value(self.tail, name);
+        }
+        for &(start, eq, end) in &self.toks[..self.n] {
+            // the token's name is the text before its first '=', lower-cased
+            if eq as usize != name.len() {
+                continue;
+            }
+            let (start, end) = (start as usize, end as usize);
+            let tname = &self.tail[start..start + name.len()];
+            if tname
+                .iter()
+                .zip(name)
+                .all(|(a, b)| a.to_ascii_lowercase() == *b)
+            {
+                return Some(&self.tail[start + name.len() + 1..end]);
+            }
+        }
+        None
+    }
+}
+
 /// True when ausearch classifies `name=value` in a record of type `rtype` as a MAC
 /// label (its record splitter then keeps commas inside the value). `name` is taken
 /// exactly as given: ausearch passes it with a leading space in most positions, which
@@ -318,6 +396,22 @@ pub fn interpret_field(
     escape: Escape,
     out: &mut Vec<u8>,
 ) -> Kind {
+    let tail = ctx.enriched.map(Tail::new);
+    interpret_field_with(ctx, tail.as_ref(), name, value, db, escape, out)
+}
+
+/// [`interpret_field`] with the record's enriched tail already indexed (`tail`
+/// stands for `ctx.enriched`, which is not read): callers printing a whole record
+/// index it once.
+pub fn interpret_field_with(
+    ctx: &Ctx,
+    tail: Option<&Tail<'_>>,
+    name: &[u8],
+    value: &[u8],
+    db: &dyn NameDb,
+    escape: Escape,
+    out: &mut Vec<u8>,
+) -> Kind {
     let mut value = value;
     if name == b"acct" {
         if let Some(v) = value.strip_suffix(b":") {
@@ -329,10 +423,8 @@ pub fn interpret_field(
         out.extend_from_slice(value);
         return Kind::Raw;
     }
-    let mut text = Vec::with_capacity(value.len() + 16);
-    let from_tail = ctx
-        .enriched
-        .and_then(|tail| enriched_value(tail, name))
+    let from_tail = tail
+        .and_then(|tail| tail.get(name))
         .filter(|v| !v.starts_with(b"unknown-"));
     // auparse returns an enriched tail's value before its escaping step:
     // those are printed as they are
@@ -341,20 +433,25 @@ pub fn interpret_field(
     } else {
         escape
     };
+    // The text is written straight into `out`; in the rare case it needs escaping
+    // (or holds several keys) it is moved out and written again.
+    let start = out.len();
     match from_tail {
-        Some(v) if matches!(t, T::Uid | T::Gid) => text.extend_from_slice(&unescape_value(v)),
-        Some(v) => text.extend_from_slice(v),
-        None => render(ctx, t, value, db, &mut text),
+        Some(v) if matches!(t, T::Uid | T::Gid) => unescape_into(v, out),
+        Some(v) => out.extend_from_slice(v),
+        None => render(ctx, t, value, db, out),
     }
-    if t == T::EscapedKey {
+    if t == T::EscapedKey && memchr::memchr(0x01, &out[start..]).is_some() {
         // several keys: each escaped, printed as `k1 key=k2`
+        let text = out.split_off(start);
         for (i, k) in text.split(|&b| b == 0x01).enumerate() {
             if i > 0 {
                 out.extend_from_slice(b" key=");
             }
             escape_into(k, escape, out);
         }
-    } else {
+    } else if needs_escape(&out[start..], escape) {
+        let text = out.split_off(start);
         escape_into(&text, escape, out);
     }
     if t == T::TtyData {
@@ -404,7 +501,7 @@ fn render(ctx: &Ctx, t: T, val: &[u8], db: &dyn NameDb, out: &mut Vec<u8>) {
         T::Syscall => syscall(ctx, val, out),
         T::Arch => arch(ctx, val, out),
         T::Exit => exit(val, out),
-        T::Escaped | T::EscapedKey => out.extend_from_slice(&unescape_value(val)),
+        T::Escaped | T::EscapedKey => unescape_into(val, out),
         T::Proctitle => proctitle(val, out),
         T::Perm => perm(val, out),
         T::Mode => mode(val, 8, out),
@@ -559,7 +656,7 @@ fn exit(val: &[u8], out: &mut Vec<u8>) {
 
 fn proctitle(val: &[u8], out: &mut Vec<u8>) {
     if val.first() == Some(&b'"') {
-        out.extend_from_slice(&unescape_value(val));
+        unescape_into(val, out);
         return;
     }
     let src = if val.starts_with(b"00") {
@@ -961,6 +1058,28 @@ mod tests {
             run(1306, "saddr", "020000507F0000010000000000000000"),
             "{ saddr_fam=inet laddr=127.0.0.1 lport=80 }"
         );
+    }
+
+    #[test]
+    fn tail_index_answers_as_the_scan() {
+        let tails: [&[u8]; 7] = [
+            b"ARCH=x86_64 SYSCALL=open AUID=\"alice\" UID=\"root\"",
+            b"a=1  b==2 =3 Auid=x auid=y AUID=z c",
+            b"",
+            b" ",
+            b"SADDR={ saddr_fam=inet laddr=1.2.3.4 lport=80 }",
+            b"x=1 x=2 x=3 x=4 x=5 x=6 x=7 x=8 x=9 x=10 x=11 x=12 x=13 x=14 x=15 x=16 x=17 x=18 x=19 x=20 x=21 x=22 x=23 x=24 x=25 y=26",
+            b"noeq another UID=",
+        ];
+        let names: [&[u8]; 11] = [
+            b"auid", b"uid", b"arch", b"a", b"b", b"", b"c", b"saddr", b"y", b"x", b"AUID",
+        ];
+        for t in tails {
+            let idx = Tail::new(t);
+            for n in names {
+                assert_eq!(idx.get(n), enriched_value(t, n), "{t:?} {n:?}");
+            }
+        }
     }
 
     #[test]
