@@ -190,9 +190,22 @@ impl Assembler {
     /// [`Assembler::add`] for a line already cut at its first NUL whose first ENRICHED
     /// separator is known (see [`crate::lines::Piece`]); the line is not scanned again.
     pub fn add_piece(&mut self, hdr: &Header<'_>, line: &[u8], sep: Option<usize>) -> bool {
+        self.add_piece_marked(hdr, line, sep, 0)
+    }
+
+    /// [`Assembler::add_piece`] that also ORs `marks` into the event's
+    /// [`Event::marks`] (for caller-defined facts about the record).
+    pub fn add_piece_marked(
+        &mut self,
+        hdr: &Header<'_>,
+        line: &[u8],
+        sep: Option<usize>,
+        marks: u8,
+    ) -> bool {
         if let Some(Some(slot)) = self.last.map(|i| &mut self.slots[i]) {
             if !slot.complete && slot.ev.id == hdr.id && slot.ev.node.as_deref() == hdr.node {
                 slot.ev.push_piece(hdr.rtype, line, sep);
+                slot.ev.mark(marks);
                 return true;
             }
         }
@@ -203,6 +216,7 @@ impl Assembler {
             };
             if slot.ev.node.as_deref() == hdr.node {
                 slot.ev.push_piece(hdr.rtype, line, sep);
+                slot.ev.mark(marks);
                 self.last = Some(i);
                 return true;
             }
@@ -219,6 +233,7 @@ impl Assembler {
             None => Event::empty(hdr.id, hdr.node, hdr.rtype, line.len() * 4),
         };
         ev.push_piece(hdr.rtype, line, sep);
+        ev.mark(marks);
         let i = match self.free.pop() {
             Some(Reverse(i)) => i,
             None => {

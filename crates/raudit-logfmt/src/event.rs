@@ -65,6 +65,8 @@ pub struct Event {
     pub format: LogFormat,
     buf: Vec<u8>,
     spans: Vec<Span>,
+    /// The OR of the marks given with its records ([`crate::Assembler::add_piece_marked`]).
+    marks: u8,
 }
 
 impl Event {
@@ -77,6 +79,7 @@ impl Event {
             format: LogFormat::Raw,
             buf: Vec::with_capacity(line.len() * 4),
             spans: Vec::with_capacity(6),
+            marks: 0,
         };
         e.push(rtype, line);
         e
@@ -102,6 +105,19 @@ impl Event {
         self.format = LogFormat::Raw;
         self.buf.clear();
         self.spans.clear();
+        self.marks = 0;
+    }
+
+    /// The OR of the caller's marks for its records (0 when none were given): lets
+    /// a caller note facts about records while they are hot in cache, and read them
+    /// per event without touching the text again.
+    pub fn marks(&self) -> u8 {
+        self.marks
+    }
+
+    /// Adds `m` to the event's marks.
+    pub(crate) fn mark(&mut self, m: u8) {
+        self.marks |= m;
     }
 
     /// An event with no records yet and room for about `bytes` bytes of text.
@@ -113,6 +129,7 @@ impl Event {
             format: LogFormat::Raw,
             buf: Vec::with_capacity(bytes),
             spans: Vec::with_capacity(6),
+            marks: 0,
         }
     }
 

@@ -201,13 +201,20 @@ fn context_match(c: &Criteria, s: &SearchItems<'_>) -> bool {
 ///   SOCKADDR parser prints its length complaints);
 /// - `-k K`: every extracted key comes from the text after a `key=` of some
 ///   record: a quoted value (up to the next quote: K, which must occur in it, is
-///   looked for there), or a hex-decoded or `(…)` value (then: maybe). ausearch's
+///   looked for there), a `(…)` value (kept up to its first `)`, which must
+///   exist, then split into keys: K is looked for there), or a hex-decoded value
+///   (then: maybe). ausearch's
 ///   in-place edits only ever write spaces, so a K without spaces is unaffected;
 ///   a K with a space is not prefiltered;
 /// - `-p P` (P ≥ 0): every extracted pid is `strtoul` of the text after a `pid=`
 ///   of some record, up to the next space. When that text starts with a run of 1
 ///   to 9 digits, the pid is the run's value (below 2^31); anything else (a sign,
 ///   a space, 10 or more digits that may wrap) means maybe.
+///
+/// The same tests run per record as the records arrive ([`Prefilter::line_marks`],
+/// kept by the assembler in [`Event::marks`]); [`Prefilter::may_match_marks`] then
+/// decides an event from its marks alone, exactly as [`Prefilter::may_match`] would
+/// from its records (the marks are the per-record answers ORed).
 #[derive(Debug, Clone)]
 pub struct Prefilter {
     active: bool,
@@ -215,14 +222,49 @@ pub struct Prefilter {
     sockaddr_talks: bool,
     key: Option<Vec<u8>>,
     pid: Option<u64>,
+    key_eq: memchr::memmem::Finder<'static>,
+    pid_eq: memchr::memmem::Finder<'static>,
+}
+
+/// Mark: some record may yield the `-k` key.
+pub const MARK_KEY: u8 = 1;
+/// Mark: some record may yield the `-p` pid.
+pub const MARK_PID: u8 = 2;
+/// Mark: the event has a SOCKADDR record.
+pub const MARK_SOCKADDR: u8 = 4;
+
+/// Byte ranks for the `key=`/`pid=` searchers: `=` and digits are everywhere in
+/// records, letters less so.
+struct RecordRank;
+
+impl memchr::arch::all::packedpair::HeuristicFrequencyRank for RecordRank {
+    fn rank(&self, b: u8) -> u8 {
+        match b {
+            b' ' | b'=' => 255,
+            b'0'..=b'9' => 240,
+            b'a'..=b'f' | b'"' => 220,
+            b'i' | b'p' | b'u' | b's' => 200,
+            _ => 100,
+        }
+    }
+}
+
+fn finder(needle: &'static [u8]) -> memchr::memmem::Finder<'static> {
+    memchr::memmem::FinderBuilder::new().build_forward_with_ranker(RecordRank, needle)
 }
 
 /// Calls `test` with the text after each occurrence of `needle` in `hay` until it
 /// says true.
-fn any_after(hay: &[u8], needle: &[u8], mut test: impl FnMut(&[u8]) -> bool) -> bool {
+fn any_after(
+    hay: &[u8],
+    needle: &memchr::memmem::Finder<'_>,
+    mut test: impl FnMut(&[u8]) -> bool,
+) -> bool {
+    let n = needle.needle().len();
     let mut from = 0;
-    while let Some(s) = crate::strings::find_from(hay, from, needle) {
-        if test(&hay[s + needle.len()..]) {
+    while let Some(s) = hay.get(from..).and_then(|h| needle.find(h)) {
+        let s = from + s;
+        if test(&hay[s + n..]) {
             return true;
         }
         from = s + 1;
@@ -244,7 +286,46 @@ impl Prefilter {
             sockaddr_talks: crit.hostname.is_some() || crit.filename.is_some(),
             key,
             pid,
+            key_eq: finder(b"key="),
+            pid_eq: finder(b"pid="),
         }
+    }
+
+    /// Whether the prefilter rules anything out (else marks need not be computed).
+    pub fn active(&self) -> bool {
+        self.active
+    }
+
+    /// The marks of one record of type `rtype` with text `msg` (as the event will
+    /// hold it: up to the ENRICHED separator, without newline).
+    pub fn line_marks(&self, rtype: i32, msg: &[u8]) -> u8 {
+        let mut m = 0;
+        if rtype == 1306 {
+            m |= MARK_SOCKADDR;
+        }
+        if let Some(k) = &self.key {
+            if self.key_maybe(k, msg) {
+                m |= MARK_KEY;
+            }
+        }
+        if let Some(pid) = self.pid {
+            if self.pid_maybe(pid, msg) {
+                m |= MARK_PID;
+            }
+        }
+        m
+    }
+
+    /// [`Prefilter::may_match`] from an event's [`Event::marks`].
+    pub fn may_match_marks(&self, marks: u8) -> bool {
+        if !self.active {
+            return true;
+        }
+        if self.sockaddr_talks && marks & MARK_SOCKADDR != 0 {
+            return true;
+        }
+        (self.key.is_none() || marks & MARK_KEY != 0)
+            && (self.pid.is_none() || marks & MARK_PID != 0)
     }
 
     /// False only when `ev` certainly does not match (see the type's notes).
@@ -270,20 +351,24 @@ impl Prefilter {
 
     /// Whether a key extracted from `msg` may contain `k`.
     fn key_maybe(&self, k: &[u8], msg: &[u8]) -> bool {
-        any_after(msg, b"key=", |v| match v.first() {
+        any_after(msg, &self.key_eq, |v| match v.first() {
             Some(b'"') => {
                 let v = &v[1..];
                 let q = memchr::memchr(b'"', v).unwrap_or(v.len());
                 crate::strings::find_from(&v[..q], 0, k).is_some()
             }
-            Some(c) => *c == b'(' || c.is_ascii_hexdigit(),
+            // ausearch's unescape keeps `(…)` up to the first `)` (none: the
+            // event fails), then splits it into keys: K must occur in it.
+            Some(b'(') => memchr::memchr(b')', v)
+                .is_some_and(|c| crate::strings::find_from(&v[..=c], 0, k).is_some()),
+            Some(c) => c.is_ascii_hexdigit(),
             None => false,
         })
     }
 
     /// Whether a pid extracted from `msg` may be `pid`.
     fn pid_maybe(&self, pid: u64, msg: &[u8]) -> bool {
-        any_after(msg, b"pid=", |v| {
+        any_after(msg, &self.pid_eq, |v| {
             let run = v.iter().take(10).take_while(|c| c.is_ascii_digit()).count();
             if run == 0 || run >= 10 {
                 return true;
@@ -317,9 +402,14 @@ mod tests {
         let mut users = UserNames::with_resolver(|_| None);
         let m = matches(&ev, crit, &mut users, &mut Vec::new());
         assert_eq!(m, want, "{lines:?}");
+        let pre = Prefilter::new(crit);
         if m {
-            assert!(Prefilter::new(crit).may_match(&ev), "{lines:?}");
+            assert!(pre.may_match(&ev), "{lines:?}");
         }
+        let marks = ev
+            .records()
+            .fold(0, |m, r| m | pre.line_marks(r.rtype, r.msg));
+        assert_eq!(pre.may_match_marks(marks), pre.may_match(&ev), "{lines:?}");
     }
 
     const SYS: &str = "type=SYSCALL msg=audit(10.000:1): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=0 ppid=1 pid=PID auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"x\" exe=\"/x\" key=KEY";
@@ -342,6 +432,10 @@ mod tests {
         check(&crit, &[&sys("5", "6578656C")], false);
         check(&crit, &[&sys("5", "\"other\"")], false);
         check(&crit, &[&sys("5", "(null)")], false);
+        check(&crit, &[&sys("5", "(exec)")], true);
+        check(&crit, &[&sys("5", "(exec")], false);
+        let ev = event(&[&sys("5", "(null) exec")]);
+        assert!(!Prefilter::new(&crit).may_match(&ev));
         let ev = event(&[&sys("5", "\"other\"")]);
         assert!(!Prefilter::new(&crit).may_match(&ev));
         let ev = event(&[&sys("5", "\"other\" exec")]);

@@ -79,7 +79,17 @@ impl Run<'_> {
         {
             return;
         }
-        if self.asm.add_piece(&h, piece, p.sep) {
+        // The prefilter's per-record tests run now, while the line is in cache.
+        let marks = if self.pre.active() {
+            let msg = match p.sep {
+                Some(s) => &piece[..s],
+                None => piece.strip_suffix(b"\n").unwrap_or(piece),
+            };
+            self.pre.line_marks(h.rtype, msg)
+        } else {
+            0
+        };
+        if self.asm.add_piece_marked(&h, piece, p.sep, marks) {
             self.drain();
         }
     }
@@ -98,7 +108,7 @@ impl Run<'_> {
         let crit = &self.opts.crit;
         let patches = if self.all {
             Some(Vec::new())
-        } else if self.pre.may_match(ev) {
+        } else if self.pre.may_match_marks(ev.marks()) {
             crate::matcher::match_event(ev, crit, &mut self.users, self.stderr).map(|it| it.patches)
         } else {
             None
