@@ -120,7 +120,28 @@ pub(crate) mod bit {
     pub const MAC_POLICY_LOAD__MAC_MAP_DEL: u32 = 1 << 24;
     pub const MAC_POLICY_LOAD__MAC_UNLBL_STCDEL: u32 = 1 << 25;
     pub const ROLE_ASSIGN__ROLE_REMOVE: u32 = 1 << 26;
+    /// A SOCKADDR record (its parser may complain on stderr).
+    pub const SOCKADDR: u32 = 1 << 27;
+    /// A record whose parser can set the host name (user messages, USER_AVC/AVC,
+    /// DAEMON_ACCEPT/CLOSE, SOCKADDR, NETFILTER_PKT).
+    pub const HOST_CAPABLE: u32 = 1 << 28;
+    /// A record whose parser can add a file name (PATH, AVC_PATH, CONFIG_CHANGE,
+    /// user messages, USER_AVC/AVC, INTEGRITY_*, SOCKADDR).
+    pub const FILE_CAPABLE: u32 = 1 << 29;
 }
+
+/// Lowest record type in [`MASK_TABLE`].
+const MASK_FIRST: i32 = 1000;
+/// [`Mask::bits`] of every type from [`MASK_FIRST`] on (no type outside has a bit).
+static MASK_TABLE: [u32; 2000] = {
+    let mut tab = [0u32; 2000];
+    let mut i = 0;
+    while i < tab.len() {
+        tab[i] = Mask::bits(MASK_FIRST + i as i32);
+        i += 1;
+    }
+    tab
+};
 
 /// The record types of interest an event has (aureport's `list_find_msg` and
 /// `list_find_msg_range` answers), found in one pass over its records.
@@ -131,13 +152,41 @@ impl Mask {
     pub(crate) fn of(ev: &Event) -> Mask {
         let mut m = 0u32;
         for r in ev.records() {
-            m |= Self::bits(r.rtype);
+            if let Some(&b) = usize::try_from(r.rtype.wrapping_sub(MASK_FIRST))
+                .ok()
+                .and_then(|i| MASK_TABLE.get(i))
+            {
+                m |= b;
+            }
         }
         Mask(m)
     }
 
-    fn bits(ty: i32) -> u32 {
+    const fn bits(ty: i32) -> u32 {
+        const fn within(ty: i32, lo: i32, hi: i32) -> bool {
+            lo <= ty && ty <= hi
+        }
+        let user = ty == 1005
+            || within(ty, 1100, 1106)
+            || within(ty, 1108, 1199)
+            || within(ty, 2100, 2999);
+        let avc = ty == t::AVC || ty == t::USER_AVC;
         let mut m = 0u32;
+        if ty == 1306 {
+            m |= bit::SOCKADDR | bit::HOST_CAPABLE | bit::FILE_CAPABLE;
+        }
+        if user || avc || ty == 1207 || ty == 1208 || ty == 1324 {
+            m |= bit::HOST_CAPABLE;
+        }
+        if user
+            || avc
+            || ty == 1302
+            || ty == 1402
+            || ty == t::CONFIG_CHANGE
+            || within(ty, 1800, 1805)
+        {
+            m |= bit::FILE_CAPABLE;
+        }
         if ty == t::AVC {
             m |= bit::AVC;
         }
@@ -183,40 +232,40 @@ impl Mask {
         if ty == t::USYS_CONFIG {
             m |= bit::USYS_CONFIG;
         }
-        if (t::ADD_USER..=t::DEL_GROUP).contains(&ty) {
+        if within(ty, t::ADD_USER, t::DEL_GROUP) {
             m |= bit::ADD_USER__DEL_GROUP;
         }
-        if (t::FIRST_ANOM_RESP..=t::LAST_ANOM_RESP).contains(&ty) {
+        if within(ty, t::FIRST_ANOM_RESP, t::LAST_ANOM_RESP) {
             m |= bit::FIRST_ANOM_RESP__LAST_ANOM_RESP;
         }
-        if (t::FIRST_ANOM..=t::LAST_ANOM).contains(&ty) {
+        if within(ty, t::FIRST_ANOM, t::LAST_ANOM) {
             m |= bit::FIRST_ANOM__LAST_ANOM;
         }
-        if (t::FIRST_CRYPTO..=t::LAST_CRYPTO).contains(&ty) {
+        if within(ty, t::FIRST_CRYPTO, t::LAST_CRYPTO) {
             m |= bit::FIRST_CRYPTO__LAST_CRYPTO;
         }
-        if (t::FIRST_KERN_ANOM..=t::LAST_KERN_ANOM).contains(&ty) {
+        if within(ty, t::FIRST_KERN_ANOM, t::LAST_KERN_ANOM) {
             m |= bit::FIRST_KERN_ANOM__LAST_KERN_ANOM;
         }
-        if (t::FIRST_KERN_CRYPTO..=t::LAST_KERN_CRYPTO).contains(&ty) {
+        if within(ty, t::FIRST_KERN_CRYPTO, t::LAST_KERN_CRYPTO) {
             m |= bit::FIRST_KERN_CRYPTO__LAST_KERN_CRYPTO;
         }
-        if (t::FIRST_USER_LSPP..=t::LAST_USER_LSPP).contains(&ty) {
+        if within(ty, t::FIRST_USER_LSPP, t::LAST_USER_LSPP) {
             m |= bit::FIRST_USER_LSPP__LAST_USER_LSPP;
         }
-        if (t::FIRST_VIRT..=t::LAST_VIRT).contains(&ty) {
+        if within(ty, t::FIRST_VIRT, t::LAST_VIRT) {
             m |= bit::FIRST_VIRT__LAST_VIRT;
         }
-        if (t::INTEGRITY_FIRST..=t::INTEGRITY_LAST).contains(&ty) {
+        if within(ty, t::INTEGRITY_FIRST, t::INTEGRITY_LAST) {
             m |= bit::INTEGRITY_FIRST__INTEGRITY_LAST;
         }
-        if (t::MAC_POLICY_LOAD..=t::MAC_MAP_DEL).contains(&ty) {
+        if within(ty, t::MAC_POLICY_LOAD, t::MAC_MAP_DEL) {
             m |= bit::MAC_POLICY_LOAD__MAC_MAP_DEL;
         }
-        if (t::MAC_POLICY_LOAD..=t::MAC_UNLBL_STCDEL).contains(&ty) {
+        if within(ty, t::MAC_POLICY_LOAD, t::MAC_UNLBL_STCDEL) {
             m |= bit::MAC_POLICY_LOAD__MAC_UNLBL_STCDEL;
         }
-        if (t::ROLE_ASSIGN..=t::ROLE_REMOVE).contains(&ty) {
+        if within(ty, t::ROLE_ASSIGN, t::ROLE_REMOVE) {
             m |= bit::ROLE_ASSIGN__ROLE_REMOVE;
         }
         m
@@ -376,34 +425,34 @@ impl Run<'_> {
         }
     }
 
-    /// Handles `items` made by the front (single-threaded), giving their events'
+    /// Handles the items the front made (single-threaded), giving their events'
     /// storage back to it.
-    fn items_then_recycle(&mut self, items: &mut Vec<Item>, front: &mut Front) {
-        self.items(items);
-        front.recycle(items);
+    fn handle_items(&mut self) {
+        let mut items = std::mem::take(&mut self.items);
+        self.items(&items);
+        if let Some(f) = &mut self.front {
+            f.recycle(&mut items);
+        }
+        items.clear();
+        self.items = items;
     }
 
+    #[inline]
     fn line(&mut self, p: Piece<'_>) {
-        let mut items = std::mem::take(&mut self.items);
-        let mut front = self.front.take();
-        if let Some(f) = &mut front {
-            f.line(p, &mut items);
-            self.items_then_recycle(&mut items, f);
+        if let Some(f) = &mut self.front {
+            f.line(p, &mut self.items);
+            if !self.items.is_empty() {
+                self.handle_items();
+            }
         }
-        self.front = front;
-        self.items = items;
     }
 
     /// End of a file: the last file completes every event.
     fn end_of_file(&mut self) {
-        let mut items = std::mem::take(&mut self.items);
-        let mut front = self.front.take();
-        if let Some(f) = &mut front {
-            f.end(self.files_left == 0, &mut items);
-            self.items_then_recycle(&mut items, f);
+        if let Some(f) = &mut self.front {
+            f.end(self.files_left == 0, &mut self.items);
+            self.handle_items();
         }
-        self.front = front;
-        self.items = items;
     }
 
     fn event(&mut self, ev: &Event) {
@@ -427,6 +476,16 @@ impl Run<'_> {
     /// aureport's `scan` then `per_event_processing`.
     fn process(&mut self, ev: &Event) {
         let opts = self.opts;
+        let types = Mask::of(ev);
+        // Extraction has no effect on events the report can neither count nor print,
+        // unless it could write to stderr (--debug, or a SOCKADDR complaint).
+        if self.html.is_none()
+            && !opts.crit.debug
+            && !types.has(bit::SOCKADDR)
+            && !could_matter(opts.kind, types, ev.first_type)
+        {
+            return;
+        }
         let Ok(items) = extract_search_items(ev, &opts.crit, &mut self.users, self.stderr) else {
             return;
         };
@@ -459,7 +518,7 @@ impl Run<'_> {
                 s: &items,
                 interp: interp.as_ref(),
                 users: &mut self.users,
-                types: Mask::of(ev),
+                types,
             };
             print::summary_event(&h.opts, &mut h.counters, &mut cx);
             h.name.clear();
@@ -471,14 +530,14 @@ impl Run<'_> {
                 items.loginuid,
                 64,
             );
-            h.stats.event(ev.id.sec, &items, Mask::of(ev), &h.name);
+            h.stats.event(ev.id.sec, &items, types, &h.name);
         }
         let mut cx = print::Cx {
             ev,
             s: &items,
             interp: interp.as_ref(),
             users: &mut self.users,
-            types: Mask::of(ev),
+            types,
         };
         if opts.summary {
             print::summary_event(opts, &mut self.counters, &mut cx);
@@ -755,6 +814,43 @@ fn threads(size: u64) -> usize {
         2
     } else {
         1
+    }
+}
+
+/// Whether an event with these record types can be counted or printed by report
+/// `kind` (summary or detailed), whatever its extracted values: false only for
+/// reports that look at events of some record types alone (the type reports, and
+/// the host and file reports, whose values only some record parsers set).
+fn could_matter(kind: Kind, m: Mask, first_type: i32) -> bool {
+    use print::{acct_event, anomaly_event, config_event, crypto_event};
+    match kind {
+        Kind::Time => false,
+        Kind::Avc => m.has(bit::AVC) || m.has(bit::USER_AVC),
+        Kind::Mac => {
+            m.has(bit::MAC_POLICY_LOAD__MAC_UNLBL_STCDEL)
+                || m.has(bit::FIRST_USER_LSPP__LAST_USER_LSPP)
+        }
+        Kind::Integ => m.has(bit::INTEGRITY_FIRST__INTEGRITY_LAST),
+        Kind::Virt => m.has(bit::FIRST_VIRT__LAST_VIRT),
+        Kind::Config => config_event(m),
+        Kind::AcctMod => acct_event(m),
+        Kind::Anomaly => anomaly_event(m),
+        Kind::Response => m.has(bit::FIRST_ANOM_RESP__LAST_ANOM_RESP),
+        Kind::Crypto => crypto_event(m),
+        Kind::Auth => m.has(bit::USER_AUTH) || m.has(bit::USER_MGMT),
+        Kind::Login => m.has(bit::USER_LOGIN),
+        Kind::Host => m.has(bit::HOST_CAPABLE),
+        Kind::File => m.has(bit::FILE_CAPABLE),
+        Kind::Tty => first_type == t::TTY || first_type == t::USER_TTY,
+        Kind::Summary
+        | Kind::Event
+        | Kind::Pid
+        | Kind::Syscall
+        | Kind::Term
+        | Kind::User
+        | Kind::Exe
+        | Kind::Comm
+        | Kind::Key => true,
     }
 }
 

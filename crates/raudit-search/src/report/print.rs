@@ -715,7 +715,7 @@ fn tty_data(out: &mut Vec<u8>, val: &[u8]) {
     raudit_logfmt::interpret::write_tty_bytes(&data, out);
 }
 
-fn config_event(m: Mask) -> bool {
+pub(super) fn config_event(m: Mask) -> bool {
     m.has(bit::CONFIG_CHANGE)
         || m.has(bit::DAEMON_CONFIG)
         || m.has(bit::USYS_CONFIG)
@@ -725,7 +725,7 @@ fn config_event(m: Mask) -> bool {
         || m.has(bit::MAC_POLICY_LOAD__MAC_UNLBL_STCDEL)
 }
 
-fn acct_event(m: Mask) -> bool {
+pub(super) fn acct_event(m: Mask) -> bool {
     m.has(bit::USER_CHAUTHTOK)
         || m.has(bit::ADD_USER__DEL_GROUP)
         || m.has(bit::USER_MGMT)
@@ -733,13 +733,13 @@ fn acct_event(m: Mask) -> bool {
         || m.has(bit::ROLE_ASSIGN__ROLE_REMOVE)
 }
 
-fn anomaly_event(m: Mask) -> bool {
+pub(super) fn anomaly_event(m: Mask) -> bool {
     m.has(bit::FIRST_ANOM__LAST_ANOM)
         || m.has(bit::FIRST_KERN_ANOM__LAST_KERN_ANOM)
         || m.has(bit::SECCOMP)
 }
 
-fn crypto_event(m: Mask) -> bool {
+pub(super) fn crypto_event(m: Mask) -> bool {
     m.has(bit::FIRST_KERN_CRYPTO__LAST_KERN_CRYPTO) || m.has(bit::FIRST_CRYPTO__LAST_CRYPTO)
 }
 
