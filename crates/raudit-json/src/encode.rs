@@ -69,6 +69,9 @@ pub struct Encoder {
     argv: Vec<Vec<u8>>,
     argc: Option<u64>,
     tmp: Vec<u8>,
+    /// The current record's tail tokens, and whether they were cut yet.
+    tail_toks: Vec<(u32, u32, u32)>,
+    tail_cut: bool,
 }
 
 /// The `ID` text of an event: `SEC.MSEC:SERIAL`.
@@ -83,30 +86,35 @@ pub fn write_id(id: EventId, out: &mut Vec<u8>) {
     write::uint(out, id.serial);
 }
 
-fn nib(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
+/// Hex digit values; 0xFF for bytes that are not hex digits.
+static NIB: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => 0xFF,
+        };
+        i += 1;
     }
-}
+    t
+};
 
 /// Decodes an even-length hex string into `out`; false (out unchanged) when it is not one.
 pub fn unhex_into(s: &[u8], out: &mut Vec<u8>) -> bool {
     if s.len() < 2 || !s.len().is_multiple_of(2) {
         return false;
     }
-    let start = out.len();
-    for p in s.chunks_exact(2) {
-        match (nib(p[0]), nib(p[1])) {
-            (Some(h), Some(l)) => out.push(h << 4 | l),
-            _ => {
-                out.truncate(start);
-                return false;
-            }
-        }
+    if s.iter().fold(0u8, |a, &c| a | NIB[c as usize]) & 0xF0 != 0 {
+        return false;
     }
+    out.extend(
+        s.chunks_exact(2)
+            .map(|p| NIB[p[0] as usize] << 4 | NIB[p[1] as usize]),
+    );
     true
 }
 
@@ -160,21 +168,56 @@ fn type_text(msg: &[u8]) -> &[u8] {
 }
 
 fn upper_key(out: &mut Vec<u8>, name: &[u8]) {
-    out.extend_from_slice(b",\"");
-    for &c in name {
-        out.push(c.to_ascii_uppercase());
+    // the translated names of every SYSCALL record, written in one piece
+    let k: &[u8] = match name {
+        b"arch" => b",\"ARCH\":",
+        b"syscall" => b",\"SYSCALL\":",
+        b"auid" => b",\"AUID\":",
+        b"uid" => b",\"UID\":",
+        b"gid" => b",\"GID\":",
+        b"euid" => b",\"EUID\":",
+        b"suid" => b",\"SUID\":",
+        b"fsuid" => b",\"FSUID\":",
+        b"egid" => b",\"EGID\":",
+        b"sgid" => b",\"SGID\":",
+        b"fsgid" => b",\"FSGID\":",
+        b"ouid" => b",\"OUID\":",
+        b"ogid" => b",\"OGID\":",
+        _ => b"",
+    };
+    if !k.is_empty() {
+        out.extend_from_slice(k);
+        return;
     }
+    out.extend_from_slice(b",\"");
+    let at = out.len();
+    out.extend_from_slice(name);
+    out[at..].make_ascii_uppercase();
     out.extend_from_slice(b"\":");
 }
 
-/// The value of `NAME=` in an ENRICHED tail, decoded.
-fn tail_value(tail: &[u8], name: &[u8], out: &mut Vec<u8>) -> bool {
-    for tok in tail.split(|&b| b == b' ') {
-        if tok.len() > name.len()
-            && tok[name.len()] == b'='
-            && tok[..name.len()].eq_ignore_ascii_case(name)
-        {
-            decoded_into(&tok[name.len() + 1..], true, out);
+/// The `NAME=VALUE` tokens of an ENRICHED tail (split at every space), cut once
+/// per record: (token start, its first `=`, token end). Tokens without `=` are
+/// left out (no name can match them).
+fn tail_tokens(tail: &[u8], out: &mut Vec<(u32, u32, u32)>) {
+    out.clear();
+    let mut i = 0;
+    while i < tail.len() {
+        let end = memchr::memchr(b' ', &tail[i..]).map_or(tail.len(), |e| i + e);
+        if let Some(eq) = tail[i..end].iter().position(|&c| c == b'=') {
+            out.push((i as u32, (i + eq) as u32, end as u32));
+        }
+        i = end + 1;
+    }
+}
+
+/// The value of `NAME=` in an ENRICHED tail cut by [`tail_tokens`] (the first
+/// token naming it, case-insensitively), decoded.
+fn tail_value(tail: &[u8], toks: &[(u32, u32, u32)], name: &[u8], out: &mut Vec<u8>) -> bool {
+    for &(s, eq, e) in toks {
+        let (s, eq, e) = (s as usize, eq as usize, e as usize);
+        if eq - s == name.len() && e > eq && tail[s..eq].eq_ignore_ascii_case(name) {
+            decoded_into(&tail[eq + 1..e], true, out);
             return true;
         }
     }
@@ -194,6 +237,8 @@ impl Encoder {
             argv: Vec::new(),
             argc: None,
             tmp: Vec::new(),
+            tail_toks: Vec::new(),
+            tail_cut: false,
         }
     }
 
@@ -505,6 +550,7 @@ impl Encoder {
         out: &mut Vec<u8>,
     ) {
         out.push(b'{');
+        self.tail_cut = false;
         if rtype == PROCTITLE {
             if let Some(f) = fl
                 .iter()
@@ -693,7 +739,13 @@ impl Encoder {
         match t {
             FieldType::Uid | FieldType::Gid => {
                 self.tmp.clear();
-                if tail.is_some_and(|tl| tail_value(tl, name, &mut self.tmp)) {
+                if let Some(tl) = tail {
+                    if !self.tail_cut {
+                        tail_tokens(tl, &mut self.tail_toks);
+                        self.tail_cut = true;
+                    }
+                }
+                if tail.is_some_and(|tl| tail_value(tl, &self.tail_toks, name, &mut self.tmp)) {
                     upper_key(out, name);
                     write::string(out, &self.tmp);
                     return;

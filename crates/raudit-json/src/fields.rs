@@ -63,21 +63,66 @@ pub fn body_start(msg: &[u8]) -> Option<usize> {
     Some(i)
 }
 
-fn next_space(s: &[u8], from: usize, end: usize) -> usize {
-    memchr::memchr(b' ', &s[from..end]).map_or(end, |i| from + i)
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Bit 7 of each byte of `x` that equals the byte of `pat` (exact for the
+/// lowest such byte; higher ones may be spurious, which is all a search needs).
+#[inline]
+fn eq_bytes(x: u64, pat: u64) -> u64 {
+    let v = x ^ pat;
+    v.wrapping_sub(LO) & !v & HI
+}
+
+/// The first space (or also `=` when `eq`) in `s[from..end]`, or `end`: eight
+/// bytes at a time (fields are short; no per-call setup).
+#[inline]
+fn find_delim(s: &[u8], from: usize, end: usize, eq: bool) -> usize {
+    let s = &s[..end];
+    let mut i = from;
+    while let Some(c) = s.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        let mut m = eq_bytes(x, LO * u64::from(b' '));
+        if eq {
+            m |= eq_bytes(x, LO * u64::from(b'='));
+        }
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+        if !eq && i >= from + 32 {
+            // a long value (hex, path): memchr's setup pays off now
+            return memchr::memchr(b' ', &s[i..]).map_or(end, |p| i + p);
+        }
+    }
+    s[i..]
+        .iter()
+        .position(|&c| c == b' ' || (eq && c == b'='))
+        .map_or(end, |p| i + p)
 }
 
 /// Appends the pieces of `text[start..end]` to `out`.
 pub fn split(text: &[u8], start: usize, end: usize, nested: bool, out: &mut Vec<Field>) {
+    let end = end.min(text.len());
+    if start >= end {
+        return;
+    }
     let mut i = start;
     while i < end {
         if text[i] == b' ' {
             i += 1;
             continue;
         }
-        let tok_end = next_space(text, i, end);
-        let eq = memchr::memchr(b'=', &text[i..tok_end]).map(|e| i + e);
-        let Some(eq) = eq.filter(|&e| e > i) else {
+        // the first space or '=' of the token
+        let j = find_delim(text, i, end, true);
+        if j == end || text[j] == b' ' || j == i {
+            let tok_end = if j == i {
+                find_delim(text, j, end, false)
+            } else {
+                j
+            };
             out.push(Field {
                 kind: Kind::Word,
                 name: (i as u32, i as u32),
@@ -85,13 +130,17 @@ pub fn split(text: &[u8], start: usize, end: usize, nested: bool, out: &mut Vec<
             });
             i = tok_end;
             continue;
-        };
+        }
+        let eq = j;
         let v = eq + 1;
         let name = (i as u32, eq as u32);
         match text.get(v) {
             Some(b'"') if v < end => {
                 let close = memchr::memchr(b'"', &text[v + 1..end]).map(|c| v + 1 + c + 1);
-                let vend = close.unwrap_or(tok_end);
+                let vend = match close {
+                    Some(c) => c,
+                    None => find_delim(text, v, end, false),
+                };
                 out.push(Field {
                     kind: Kind::Pair,
                     name,
@@ -115,6 +164,7 @@ pub fn split(text: &[u8], start: usize, end: usize, nested: bool, out: &mut Vec<
                         i = c + 1;
                     }
                     None => {
+                        let tok_end = find_delim(text, v, end, false);
                         out.push(Field {
                             kind: Kind::Pair,
                             name,
@@ -125,6 +175,102 @@ pub fn split(text: &[u8], start: usize, end: usize, nested: bool, out: &mut Vec<
                 }
             }
             _ => {
+                let tok_end = find_delim(text, v, end, false);
+                out.push(Field {
+                    kind: Kind::Pair,
+                    name,
+                    val: (v as u32, tok_end as u32),
+                });
+                i = tok_end;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+/// The next space in `s[from..end]` (or `end`): a plain loop over the first bytes
+/// (most values are short), memchr beyond.
+fn next_space_ref(s: &[u8], from: usize, end: usize) -> usize {
+    let near = end.min(from + 16);
+    if let Some(p) = s[from..near].iter().position(|&c| c == b' ') {
+        return from + p;
+    }
+    if near == end {
+        return end;
+    }
+    memchr::memchr(b' ', &s[near..end]).map_or(end, |i| near + i)
+}
+
+/// The plain loop [`split`] is checked against (tests).
+#[cfg(test)]
+pub(crate) fn split_ref(text: &[u8], start: usize, end: usize, nested: bool, out: &mut Vec<Field>) {
+    let mut i = start;
+    while i < end {
+        if text[i] == b' ' {
+            i += 1;
+            continue;
+        }
+        // the name: up to the first '=' or space (one pass; names are short)
+        let j = text[i..end]
+            .iter()
+            .position(|&c| c == b' ' || c == b'=')
+            .map_or(end, |p| i + p);
+        if j == end || text[j] == b' ' || j == i {
+            let tok_end = if j == i {
+                next_space_ref(text, j, end)
+            } else {
+                j
+            };
+            out.push(Field {
+                kind: Kind::Word,
+                name: (i as u32, i as u32),
+                val: (i as u32, tok_end as u32),
+            });
+            i = tok_end;
+            continue;
+        }
+        let eq = j;
+        let v = eq + 1;
+        let name = (i as u32, eq as u32);
+        match text.get(v) {
+            Some(b'"') if v < end => {
+                let close = memchr::memchr(b'"', &text[v + 1..end]).map(|c| v + 1 + c + 1);
+                let vend = close.unwrap_or_else(|| next_space_ref(text, v, end));
+                out.push(Field {
+                    kind: Kind::Pair,
+                    name,
+                    val: (v as u32, vend as u32),
+                });
+                i = vend;
+            }
+            Some(b'\'') if v < end && !nested => {
+                let close = memchr::memrchr(b'\'', &text[v + 1..end]).map(|c| v + 1 + c);
+                match close {
+                    Some(c) => {
+                        let at = out.len();
+                        out.push(Field {
+                            kind: Kind::Nested(0),
+                            name,
+                            val: ((v + 1) as u32, c as u32),
+                        });
+                        split_ref(text, v + 1, c, true, out);
+                        let n = (out.len() - at - 1) as u32;
+                        out[at].kind = Kind::Nested(n);
+                        i = c + 1;
+                    }
+                    None => {
+                        let tok_end = next_space_ref(text, v, end);
+                        out.push(Field {
+                            kind: Kind::Pair,
+                            name,
+                            val: (v as u32, tok_end as u32),
+                        });
+                        i = tok_end;
+                    }
+                }
+            }
+            _ => {
+                let tok_end = next_space_ref(text, v, end);
                 out.push(Field {
                     kind: Kind::Pair,
                     name,
@@ -179,6 +325,22 @@ mod tests {
             ]
         );
         assert_eq!(v[2].0, Kind::Nested(3));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn same_pieces_as_the_plain_loop(
+            body in proptest::collection::vec(
+                proptest::sample::select(&b"ab=\"' {}x0"[..]), 0..60)
+        ) {
+            let mut t = b"type=X msg=audit(1.2:3): ".to_vec();
+            let b = t.len();
+            t.extend_from_slice(&body);
+            let (mut x, mut y) = (Vec::new(), Vec::new());
+            split(&t, b, t.len(), false, &mut x);
+            split_ref(&t, b, t.len(), false, &mut y);
+            proptest::prop_assert_eq!(x, y);
+        }
     }
 
     #[test]

@@ -28,27 +28,34 @@ pub fn string(out: &mut Vec<u8>, s: &[u8]) {
     out.push(b'"');
 }
 
+/// The index of the first byte of `s[i..]` that needs attention (or `s.len()`).
+#[inline]
+fn plain_until(s: &[u8], mut i: usize) -> usize {
+    // eight plain bytes at a time
+    while let Some(c) = s.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        if needs_attention(u64::from_le_bytes(w)) {
+            break;
+        }
+        i += 8;
+    }
+    match s[i..].iter().position(|&b| CLASS[b as usize] != 0) {
+        Some(p) => i + p,
+        None => s.len(),
+    }
+}
+
 /// Writes the inside of a JSON string literal for `s` (no quotes).
 pub fn string_body(out: &mut Vec<u8>, s: &[u8]) {
-    let mut i = 0;
+    let mut i = plain_until(s, 0);
+    if i == s.len() {
+        out.extend_from_slice(s);
+        return;
+    }
     let mut run = 0;
     while i < s.len() {
-        // eight plain bytes at a time
-        while i + 8 <= s.len() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&s[i..i + 8]);
-            if needs_attention(u64::from_le_bytes(w)) {
-                break;
-            }
-            i += 8;
-        }
-        let Some(&b) = s.get(i) else {
-            break;
-        };
-        if CLASS[b as usize] == 0 {
-            i += 1;
-            continue;
-        }
+        let b = s[i];
         out.extend_from_slice(&s[run..i]);
         if b >= 0x80 {
             let w = utf8_len(&s[i..]);
@@ -59,24 +66,24 @@ pub fn string_body(out: &mut Vec<u8>, s: &[u8]) {
                 pct(out, b);
                 i += 1;
             }
-            run = i;
-            continue;
-        }
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'%' => out.extend_from_slice(b"%25"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            _ => {
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[(b >> 4) as usize]);
-                out.push(HEX[(b & 15) as usize]);
+        } else {
+            match b {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'%' => out.extend_from_slice(b"%25"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                _ => {
+                    out.extend_from_slice(b"\\u00");
+                    out.push(HEX[(b >> 4) as usize]);
+                    out.push(HEX[(b & 15) as usize]);
+                }
             }
+            i += 1;
         }
-        i += 1;
         run = i;
+        i = plain_until(s, i);
     }
     out.extend_from_slice(&s[run..]);
 }
@@ -138,8 +145,9 @@ pub fn unescape_pct(s: &str) -> Vec<u8> {
 
 /// Writes a JSON key (`"name":`); keys are field names, escaped like strings.
 pub fn key(out: &mut Vec<u8>, name: &[u8]) {
-    string(out, name);
-    out.push(b':');
+    out.push(b'"');
+    string_body(out, name);
+    out.extend_from_slice(b"\":");
 }
 
 /// Appends the decimal text of `n`.
@@ -164,20 +172,34 @@ pub fn is_plain_decimal(v: &[u8]) -> bool {
         Some((b'-', rest)) => (true, rest),
         _ => (false, v),
     };
-    if d.is_empty() || d.len() > 20 || !d.iter().all(u8::is_ascii_digit) {
+    match d.first() {
+        None => return false,
+        Some(b'0') => return d.len() == 1 && !neg,
+        Some(_) => {}
+    }
+    if d.len() > 20 {
         return false;
     }
-    if d[0] == b'0' {
-        return d.len() == 1 && !neg;
-    }
     let mut n: u64 = 0;
-    for &c in d {
-        match n
-            .checked_mul(10)
-            .and_then(|n| n.checked_add((c - b'0') as u64))
-        {
-            Some(m) => n = m,
-            None => return false,
+    if d.len() < 20 {
+        // at most 19 digits: no overflow
+        for &c in d {
+            let x = c.wrapping_sub(b'0');
+            if x > 9 {
+                return false;
+            }
+            n = n * 10 + u64::from(x);
+        }
+    } else {
+        for &c in d {
+            let x = c.wrapping_sub(b'0');
+            if x > 9 {
+                return false;
+            }
+            match n.checked_mul(10).and_then(|n| n.checked_add(u64::from(x))) {
+                Some(m) => n = m,
+                None => return false,
+            }
         }
     }
     !neg || n <= 1u64 << 63

@@ -32,7 +32,8 @@ const FLAGS: &[&str] = &[
     "--word",
 ];
 
-const USAGE: &str = "usage: raudit json [--plugin[=FILE]] [search options] [--SETTING VALUE]… [FILE…|-]
+const USAGE: &str =
+    "usage: raudit json [--plugin[=FILE]] [search options] [--SETTING VALUE]… [FILE…|-]
   search options: as `raudit search` (selection only; the format is JSON)
   settings: --depth N, --env VAR,VAR, --label-key L:KEY, --label-exe L:REGEX,
             --label-argv L:REGEX, --drop-key K, --keep-key K, --drop-label L,
