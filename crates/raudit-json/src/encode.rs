@@ -86,6 +86,32 @@ pub fn write_id(id: EventId, out: &mut Vec<u8>) {
     write::uint(out, id.serial);
 }
 
+/// `str::parse::<i64>` on bytes (an optional sign, then digits; None on overflow).
+fn parse_i64(v: &[u8]) -> Option<i64> {
+    let (neg, d) = match v.split_first() {
+        Some((b'-', r)) => (true, r),
+        Some((b'+', r)) => (false, r),
+        _ => (false, v),
+    };
+    if d.is_empty() {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for &c in d {
+        let x = c.wrapping_sub(b'0');
+        if x > 9 {
+            return None;
+        }
+        n = n.checked_mul(10)?;
+        n = if neg {
+            n.checked_sub(i64::from(x))?
+        } else {
+            n.checked_add(i64::from(x))?
+        };
+    }
+    Some(n)
+}
+
 /// Hex digit values; 0xFF for bytes that are not hex digits.
 static NIB: [u8; 256] = {
     let mut t = [0xFFu8; 256];
@@ -392,7 +418,8 @@ impl Encoder {
         let mut f = SyscallFacts::default();
         let mut machine = None;
         let mut nr = None;
-        let dec = |v: &[u8]| -> Option<i64> { std::str::from_utf8(v).ok()?.parse().ok() };
+        let dec = parse_i64;
+        let mut sc_once: Option<Option<&'static str>> = None;
         for fl in &self.fields[rec.f0 as usize..rec.f1 as usize] {
             if fl.kind != Kind::Pair {
                 continue;
@@ -418,8 +445,10 @@ impl Encoder {
                 b"pid" => f.pid = dec(v).and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
                 // names are only needed by process-creating calls (no copies otherwise)
                 b"exe" | b"comm" => {
-                    let m = machine.unwrap_or_else(Machine::host);
-                    let sc = nr.and_then(|n| raudit_tables::syscall_name(m, n));
+                    let sc = *sc_once.get_or_insert_with(|| {
+                        let m = machine.unwrap_or_else(Machine::host);
+                        nr.and_then(|n| raudit_tables::syscall_name(m, n))
+                    });
                     if matches!(sc, Some("execve" | "execveat" | "fork" | "vfork" | "clone")) {
                         let to = if fl.name(r.msg) == b"exe" {
                             &mut f.exe
@@ -823,3 +852,26 @@ impl Encoder {
 
 /// The type of a CWD record (exported for the process table).
 pub const CWD_TYPE: i32 = CWD;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parse_i64_is_str_parse() {
+        for t in [
+            "0",
+            "-0",
+            "+7",
+            "-",
+            "+",
+            "",
+            "12a",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "007",
+        ] {
+            assert_eq!(super::parse_i64(t.as_bytes()), t.parse::<i64>().ok(), "{t}");
+        }
+    }
+}

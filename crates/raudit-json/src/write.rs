@@ -22,6 +22,7 @@ static CLASS: [u8; 256] = {
 };
 
 /// Writes `s` as a JSON string literal (with the quotes).
+#[inline]
 pub fn string(out: &mut Vec<u8>, s: &[u8]) {
     out.push(b'"');
     string_body(out, s);
@@ -47,12 +48,20 @@ fn plain_until(s: &[u8], mut i: usize) -> usize {
 }
 
 /// Writes the inside of a JSON string literal for `s` (no quotes).
+#[inline]
 pub fn string_body(out: &mut Vec<u8>, s: &[u8]) {
-    let mut i = plain_until(s, 0);
+    let i = plain_until(s, 0);
     if i == s.len() {
         out.extend_from_slice(s);
-        return;
+    } else {
+        escaped_from(out, s, i);
     }
+}
+
+/// [`string_body`] for a string whose byte `i` is the first needing attention
+/// (out of line: most strings are plain).
+#[inline(never)]
+fn escaped_from(out: &mut Vec<u8>, s: &[u8], mut i: usize) {
     let mut run = 0;
     while i < s.len() {
         let b = s[i];
@@ -144,6 +153,7 @@ pub fn unescape_pct(s: &str) -> Vec<u8> {
 }
 
 /// Writes a JSON key (`"name":`); keys are field names, escaped like strings.
+#[inline]
 pub fn key(out: &mut Vec<u8>, name: &[u8]) {
     out.push(b'"');
     string_body(out, name);
