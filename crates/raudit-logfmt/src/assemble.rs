@@ -202,10 +202,39 @@ impl Assembler {
         sep: Option<usize>,
         marks: u8,
     ) -> bool {
+        self.add_piece_lazy(hdr, line, sep, marks, None)
+    }
+
+    /// [`Assembler::add_piece_marked`] that does not store the text of a record
+    /// while its event has no marks (nor the record): with `pos` = the piece's
+    /// position in the input, the record is added with [`Event::push_absent`] and
+    /// the caller fills the event ([`Event::fill`]) before reading it. Grouping,
+    /// completion and release order are the same as with the text stored.
+    pub fn add_piece_lazy(
+        &mut self,
+        hdr: &Header<'_>,
+        line: &[u8],
+        sep: Option<usize>,
+        marks: u8,
+        pos: Option<u64>,
+    ) -> bool {
+        fn put(
+            ev: &mut Event,
+            rtype: i32,
+            line: &[u8],
+            sep: Option<usize>,
+            m: u8,
+            pos: Option<u64>,
+        ) {
+            ev.mark(m);
+            match pos {
+                Some(p) if ev.marks() == 0 => ev.push_absent(rtype, p, line.len(), sep),
+                _ => ev.push_piece(rtype, line, sep),
+            }
+        }
         if let Some(Some(slot)) = self.last.map(|i| &mut self.slots[i]) {
             if !slot.complete && slot.ev.id == hdr.id && slot.ev.node.as_deref() == hdr.node {
-                slot.ev.push_piece(hdr.rtype, line, sep);
-                slot.ev.mark(marks);
+                put(&mut slot.ev, hdr.rtype, line, sep, marks, pos);
                 return true;
             }
         }
@@ -215,8 +244,7 @@ impl Assembler {
                 break;
             };
             if slot.ev.node.as_deref() == hdr.node {
-                slot.ev.push_piece(hdr.rtype, line, sep);
-                slot.ev.mark(marks);
+                put(&mut slot.ev, hdr.rtype, line, sep, marks, pos);
                 self.last = Some(i);
                 return true;
             }
@@ -232,8 +260,7 @@ impl Assembler {
             }
             None => Event::empty(hdr.id, hdr.node, hdr.rtype, line.len() * 4),
         };
-        ev.push_piece(hdr.rtype, line, sep);
-        ev.mark(marks);
+        put(&mut ev, hdr.rtype, line, sep, marks, pos);
         let i = match self.free.pop() {
             Some(Reverse(i)) => i,
             None => {
@@ -443,6 +470,62 @@ mod tests {
         a.end_of_event(&h);
         assert_eq!(a.next_ready().map(|e| e.len()), Some(2));
         assert_eq!(a.held(), 0);
+    }
+
+    #[test]
+    fn lazy_records_fill_back_to_the_stored_event() {
+        let text: &[u8] = b"type=SYSCALL msg=audit(10.000:1): a key=1\x1dAUID=x\n\
+type=PATH msg=audit(10.000:1): b\n\
+type=SYSCALL msg=audit(10.000:2): c\n\
+type=CWD msg=audit(10.000:3): d\n\
+type=PATH msg=audit(10.000:3): e\x1dOUID=y\n\
+type=SYSCALL msg=audit(10.000:3): f\n\
+type=USER_LOGIN msg=audit(11.000:4): g\n\
+type=SYSCALL msg=audit(13.000:5): h\n";
+        // every mark pattern over the 8 records
+        for pattern in 0u32..256 {
+            let mut plain = Assembler::new(2);
+            let mut lazy = Assembler::new(2);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let mut pos = 0u64;
+            let mut split = crate::lines::Splitter::new();
+            let mut n = 0;
+            split.feed_pieces_with_len(text, &mut |p, len| {
+                let h = parse_header(p.text, 2).unwrap();
+                let m = ((pattern >> n) & 1) as u8;
+                n += 1;
+                plain.add_piece_marked(&h, p.text, p.sep, m);
+                lazy.add_piece_lazy(&h, p.text, p.sep, m, Some(pos));
+                pos += len as u64;
+                while let Some(e) = plain.next_ready() {
+                    a.push(e);
+                }
+                while let Some(e) = lazy.next_ready() {
+                    b.push(e);
+                }
+                true
+            });
+            plain.terminate_all();
+            lazy.terminate_all();
+            a.extend(std::iter::from_fn(|| plain.next_ready()));
+            b.extend(std::iter::from_fn(|| lazy.next_ready()));
+            assert_eq!(a.len(), b.len());
+            for (x, mut y) in a.into_iter().zip(b) {
+                assert_eq!(x.marks(), y.marks());
+                if x.marks() == 0 {
+                    assert!(y.records().all(|r| r.msg.is_empty()));
+                }
+                assert!(y.fill(&mut |p, l, buf| {
+                    buf.extend_from_slice(&text[p as usize..p as usize + l]);
+                    true
+                }));
+                assert!(!y.has_absent());
+                let rx: Vec<_> = x.records().map(|r| (r.rtype, r.msg, r.interp)).collect();
+                let ry: Vec<_> = y.records().map(|r| (r.rtype, r.msg, r.interp)).collect();
+                assert_eq!(rx, ry, "pattern {pattern:b}");
+                assert_eq!(x.format, y.format);
+            }
+        }
     }
 
     #[test]

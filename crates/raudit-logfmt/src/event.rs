@@ -67,6 +67,17 @@ pub struct Event {
     spans: Vec<Span>,
     /// The OR of the marks given with its records ([`crate::Assembler::add_piece_marked`]).
     marks: u8,
+    /// Records whose text is not stored (see [`Event::push_absent`]), by span index.
+    absent: Vec<Absent>,
+}
+
+/// Where the caller can find the text of a record that was not stored.
+#[derive(Debug, Clone)]
+struct Absent {
+    index: u32,
+    pos: u64,
+    len: u32,
+    sep: Option<u32>,
 }
 
 impl Event {
@@ -80,6 +91,7 @@ impl Event {
             buf: Vec::with_capacity(line.len() * 4),
             spans: Vec::with_capacity(6),
             marks: 0,
+            absent: Vec::new(),
         };
         e.push(rtype, line);
         e
@@ -106,6 +118,79 @@ impl Event {
         self.buf.clear();
         self.spans.clear();
         self.marks = 0;
+        self.absent.clear();
+    }
+
+    /// Appends a record without storing its text: only its type and where the
+    /// caller can read its piece again (`len` bytes at input position `pos`, the
+    /// piece as [`Event::push_piece`] takes it, first separator at `sep`). Until
+    /// [`Event::fill`] brings the text in, the record reads as empty.
+    pub fn push_absent(&mut self, rtype: i32, pos: u64, len: usize, sep: Option<usize>) {
+        self.absent.push(Absent {
+            index: self.spans.len() as u32,
+            pos,
+            len: len as u32,
+            sep: sep.map(|s| s as u32),
+        });
+        self.spans.push(Span {
+            rtype,
+            start: self.buf.len() as u32,
+            msg_len: 0,
+            interp_len: None,
+        });
+    }
+
+    /// True when some record's text was not stored ([`Event::push_absent`]).
+    pub fn has_absent(&self) -> bool {
+        !self.absent.is_empty()
+    }
+
+    /// Brings in the text of the records added with [`Event::push_absent`]:
+    /// `fetch(pos, len, buf)` appends the `len` bytes at `pos` to `buf` and says
+    /// whether it could. The event is then as if every record had been pushed with
+    /// [`Event::push_piece`]. False (and the absent records left empty) when a
+    /// fetch failed.
+    pub fn fill(&mut self, fetch: &mut dyn FnMut(u64, usize, &mut Vec<u8>) -> bool) -> bool {
+        if self.absent.is_empty() {
+            return true;
+        }
+        let old = std::mem::take(&mut self.buf);
+        let spans = std::mem::take(&mut self.spans);
+        let absent = std::mem::take(&mut self.absent);
+        self.buf
+            .reserve(old.len() + absent.iter().map(|a| a.len as usize).sum::<usize>());
+        let mut tmp = Vec::new();
+        let mut next = absent.iter().peekable();
+        let mut ok = true;
+        for (i, s) in spans.iter().enumerate() {
+            if let Some(a) = next.next_if(|a| a.index as usize == i) {
+                tmp.clear();
+                if ok && fetch(a.pos, a.len as usize, &mut tmp) && tmp.len() == a.len as usize {
+                    // the bytes read back are those the piece had: cut at a NUL, if any
+                    let sep = a.sep.map(|s| s as usize);
+                    if memchr::memchr(0, &tmp).is_none()
+                        && sep == memchr::memchr(crate::INTERP_SEPARATOR, &tmp)
+                    {
+                        self.push_piece(s.rtype, &tmp, sep);
+                        continue;
+                    }
+                }
+                ok = false;
+                self.spans.push(Span {
+                    rtype: s.rtype,
+                    start: self.buf.len() as u32,
+                    msg_len: 0,
+                    interp_len: None,
+                });
+            } else {
+                let a = s.start as usize;
+                let end = a + s.msg_len as usize + s.interp_len.unwrap_or(0) as usize;
+                let start = self.buf.len() as u32;
+                self.buf.extend_from_slice(&old[a..end]);
+                self.spans.push(Span { start, ..s.clone() });
+            }
+        }
+        ok
     }
 
     /// The OR of the caller's marks for its records (0 when none were given): lets
@@ -130,6 +215,7 @@ impl Event {
             buf: Vec::with_capacity(bytes),
             spans: Vec::with_capacity(6),
             marks: 0,
+            absent: Vec::new(),
         }
     }
 

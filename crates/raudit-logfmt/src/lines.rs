@@ -62,6 +62,21 @@ impl Splitter {
         self.feed_impl(data, &mut |p, _| f(p))
     }
 
+    /// [`Splitter::feed_pieces`] with each piece's length in the input (as
+    /// [`Splitter::feed_with_len`]).
+    pub fn feed_pieces_with_len(
+        &mut self,
+        data: &[u8],
+        f: &mut dyn FnMut(Piece<'_>, usize) -> bool,
+    ) -> bool {
+        self.feed_impl(data, f)
+    }
+
+    /// [`Splitter::finish_pieces`] with the piece's length in the input.
+    pub fn finish_pieces_with_len(&mut self, f: &mut dyn FnMut(Piece<'_>, usize) -> bool) -> bool {
+        self.finish_with_len(&mut |p, n| f(Piece::of(p), n))
+    }
+
     /// Like [`Splitter::feed`], and also gives each piece's length in the input: the
     /// bytes it consumed, including what follows a NUL and the newline. Summing them
     /// gives the offset of the next piece (for callers that remember positions).

@@ -51,6 +51,11 @@ struct Run<'a> {
     /// `raudit json` without selection options: every event is printed, even
     /// those ausearch's parser would skip as malformed.
     all: bool,
+    /// The input is one regular file: records of events the prefilter has not
+    /// marked are not stored, and read back from `src` if their event is marked
+    /// later (see `Assembler::add_piece_lazy`).
+    lazy_ok: bool,
+    src: Option<File>,
 }
 
 impl Run<'_> {
@@ -61,7 +66,7 @@ impl Run<'_> {
         }
     }
 
-    fn line(&mut self, p: Piece<'_>) {
+    fn line(&mut self, p: Piece<'_>, pos: u64) {
         let piece = p.text;
         let crit = &self.opts.crit;
         let h = match parse_header(piece, self.asm.eoe_timeout()) {
@@ -89,7 +94,8 @@ impl Run<'_> {
         } else {
             0
         };
-        if self.asm.add_piece_marked(&h, piece, p.sep, marks) {
+        let lazy = if self.src.is_some() { Some(pos) } else { None };
+        if self.asm.add_piece_lazy(&h, piece, p.sep, marks, lazy) {
             self.drain();
         }
     }
@@ -108,7 +114,7 @@ impl Run<'_> {
         let crit = &self.opts.crit;
         let patches = if self.all {
             Some(Vec::new())
-        } else if self.pre.may_match_marks(ev.marks()) {
+        } else if self.pre.may_match_marks(ev.marks()) && self.fill(ev) {
             crate::matcher::match_event(ev, crit, &mut self.users, self.stderr).map(|it| it.patches)
         } else {
             None
@@ -157,6 +163,22 @@ impl Run<'_> {
         }
     }
 
+    /// Reads back the records of `ev` that were not stored; false if the file no
+    /// longer has them (changed while being searched): the event is skipped.
+    fn fill(&mut self, ev: &mut Event) -> bool {
+        if !ev.has_absent() {
+            return true;
+        }
+        let Some(f) = &self.src else {
+            return false;
+        };
+        use std::os::unix::fs::FileExt;
+        ev.fill(&mut |pos, len, buf| {
+            buf.resize(len, 0);
+            f.read_exact_at(buf, pos).is_ok()
+        })
+    }
+
     fn print(&mut self, ev: &Event) {
         self.found = true;
         match self.opts.crit.format {
@@ -184,6 +206,8 @@ impl Run<'_> {
     fn read(&mut self, mut input: impl Read) {
         let mut split = Splitter::new();
         let mut buf = vec![0u8; READ_CHUNK];
+        // input position of the next piece
+        let mut pos = 0u64;
         while !self.stop {
             let n = match input.read(&mut buf) {
                 Ok(0) => break,
@@ -191,14 +215,15 @@ impl Run<'_> {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(_) => break,
             };
-            split.feed_pieces(&buf[..n], &mut |p| {
-                self.line(p);
+            split.feed_pieces_with_len(&buf[..n], &mut |p, len| {
+                self.line(p, pos);
+                pos += len as u64;
                 !self.stop
             });
         }
         if !self.stop {
-            split.finish_pieces(&mut |p| {
-                self.line(p);
+            split.finish_pieces_with_len(&mut |p, _| {
+                self.line(p, pos);
                 !self.stop
             });
         }
@@ -213,6 +238,9 @@ impl Run<'_> {
     fn file(&mut self, path: &[u8]) -> i32 {
         match File::open(std::ffi::OsStr::from_bytes(path)) {
             Ok(f) => {
+                if self.lazy_ok && self.pre.active() && !self.all {
+                    self.src = f.try_clone().ok();
+                }
                 self.read(f);
                 if self.chk_error {
                     EXIT_CHECKPOINT
@@ -414,6 +442,8 @@ fn run(
         chk_error: false,
         json: pipeline,
         all,
+        lazy_ok: false,
+        src: None,
     };
     let mut from_stdin = false;
     let mut rc = if !files.is_empty() {
@@ -450,7 +480,9 @@ fn run(
                 );
                 run.logs(&dir)
             }
-            Ok(_) => {
+            Ok(m) => {
+                // a single regular file: records can be read back by position
+                run.lazy_ok = m.is_file();
                 let rc = run.file(input);
                 if let Some(c) = &mut run.chk {
                     let _ = c.set_file(input, run.stderr);
