@@ -308,6 +308,8 @@ struct Run<'a> {
     html: Option<Box<HtmlRun>>,
     /// Progress bar on a terminal's stderr for long reads (never in pipes).
     progress: Option<indicatif::ProgressBar>,
+    /// The file being read, for lazy reads (see [`Front::lazy`]).
+    src: Option<File>,
     /// A progress bar may be shown (the command-line entry point, not tests).
     want_progress: bool,
 }
@@ -412,7 +414,7 @@ impl Run<'_> {
     }
 
     /// Handles what the front made of some lines, in order.
-    fn items(&mut self, items: &[Item]) {
+    fn items(&mut self, items: &mut [Item]) {
         for item in items {
             match item {
                 Item::Event(ev) => self.event(ev),
@@ -429,7 +431,7 @@ impl Run<'_> {
     /// storage back to it.
     fn handle_items(&mut self) {
         let mut items = std::mem::take(&mut self.items);
-        self.items(&items);
+        self.items(&mut items);
         if let Some(f) = &mut self.front {
             f.recycle(&mut items);
         }
@@ -438,9 +440,9 @@ impl Run<'_> {
     }
 
     #[inline]
-    fn line(&mut self, p: Piece<'_>) {
+    fn line(&mut self, p: Piece<'_>, pos: u64) {
         if let Some(f) = &mut self.front {
-            f.line(p, &mut self.items);
+            f.line(p, pos, &mut self.items);
             if !self.items.is_empty() {
                 self.handle_items();
             }
@@ -455,7 +457,7 @@ impl Run<'_> {
         }
     }
 
-    fn event(&mut self, ev: &Event) {
+    fn event(&mut self, ev: &mut Event) {
         if self.opts.kind <= Kind::Summary {
             if self.file_first.is_none() {
                 self.file_first = Some(ev.id);
@@ -474,7 +476,7 @@ impl Run<'_> {
     }
 
     /// aureport's `scan` then `per_event_processing`.
-    fn process(&mut self, ev: &Event) {
+    fn process(&mut self, ev: &mut Event) {
         let opts = self.opts;
         let types = Mask::of(ev);
         // Extraction has no effect on events the report can neither count nor print,
@@ -486,6 +488,10 @@ impl Run<'_> {
         {
             return;
         }
+        if ev.has_absent() && !self.fill(ev) {
+            return;
+        }
+        let ev: &Event = ev;
         let Ok(items) = extract_search_items(ev, &opts.crit, &mut self.users, self.stderr) else {
             return;
         };
@@ -546,12 +552,27 @@ impl Run<'_> {
         }
     }
 
+    /// Reads back the records of `ev` the front did not store (lazy reads); false
+    /// when the file no longer has them (it changed while being read).
+    fn fill(&mut self, ev: &mut Event) -> bool {
+        let Some(f) = &self.src else {
+            return false;
+        };
+        use std::os::unix::fs::FileExt;
+        ev.fill(&mut |pos, len, buf| {
+            buf.resize(len, 0);
+            f.read_exact_at(buf, pos).is_ok()
+        })
+    }
+
     /// Reads one input to its end; `name` is what the log time report prints.
     fn read(&mut self, mut input: impl Read, name: &[u8]) {
         self.file_first = None;
         self.file_last = None;
         let mut split = Splitter::new();
         let mut buf = vec![0u8; READ_CHUNK];
+        // input position of the next piece (for lazy reads)
+        let mut pos = 0u64;
         loop {
             let n = match input.read(&mut buf) {
                 Ok(0) => break,
@@ -562,13 +583,14 @@ impl Run<'_> {
             if let Some(pb) = &self.progress {
                 pb.inc(n as u64);
             }
-            split.feed_pieces(&buf[..n], &mut |p| {
-                self.line(p);
+            split.feed_pieces_with_len(&buf[..n], &mut |p, len| {
+                self.line(p, pos);
+                pos += len as u64;
                 true
             });
         }
-        split.finish_pieces(&mut |p| {
-            self.line(p);
+        split.finish_pieces_with_len(&mut |p, _| {
+            self.line(p, pos);
             true
         });
         self.end_of_file();
@@ -597,6 +619,7 @@ impl Run<'_> {
                 let mut split = Splitter::new();
                 let mut buf = vec![0u8; READ_CHUNK];
                 let mut batch = Vec::new();
+                let mut pos = 0u64;
                 let send = |batch: &mut Vec<Item>, front: &mut Front| {
                     let mut next = Vec::new();
                     while let Ok(mut used) = back_rx.try_recv() {
@@ -618,22 +641,23 @@ impl Run<'_> {
                     if let Some(pb) = &pb {
                         pb.inc(n as u64);
                     }
-                    split.feed_pieces(&buf[..n], &mut |p| {
-                        front.line(p, &mut batch);
+                    split.feed_pieces_with_len(&buf[..n], &mut |p, len| {
+                        front.line(p, pos, &mut batch);
+                        pos += len as u64;
                         true
                     });
                     send(&mut batch, &mut front);
                 }
-                split.finish_pieces(&mut |p| {
-                    front.line(p, &mut batch);
+                split.finish_pieces_with_len(&mut |p, _| {
+                    front.line(p, pos, &mut batch);
                     true
                 });
                 front.end(last_file, &mut batch);
                 send(&mut batch, &mut front);
                 front
             });
-            for batch in rx {
-                self.items(&batch);
+            for mut batch in rx {
+                self.items(&mut batch);
                 let _ = back_tx.send(batch);
             }
             match reader.join() {
@@ -670,7 +694,28 @@ impl Run<'_> {
     fn file(&mut self, path: &[u8]) -> i32 {
         match File::open(std::ffi::OsStr::from_bytes(path)) {
             Ok(f) => {
-                let size = f.metadata().map_or(0, |m| m.len());
+                let meta = f.metadata().ok();
+                let size = meta.as_ref().map_or(0, |m| m.len());
+                // Lazy reads need the file again when an event is handled, and only
+                // the last file's events are all handled before the next file.
+                let lazy = match relevant_bits(self.opts.kind) {
+                    Some(bits)
+                        if self.files_left == 0
+                            && self.html.is_none()
+                            && !self.opts.crit.debug
+                            && meta.as_ref().is_some_and(|m| m.is_file()) =>
+                    {
+                        self.src = f.try_clone().ok();
+                        self.src.as_ref().map(|_| Lazy {
+                            bits,
+                            tty: self.opts.kind == Kind::Tty,
+                        })
+                    }
+                    _ => None,
+                };
+                if let Some(front) = &mut self.front {
+                    front.lazy = lazy;
+                }
                 if threads(size) > 1 {
                     self.read_threaded(f, path);
                 } else {
@@ -745,10 +790,35 @@ struct Front {
     very_first: (i64, u32),
     start_time: i64,
     end_time: i64,
+    /// Lazy reads (one regular file, a report that looks at some record types
+    /// only): records of events no such record has reached yet are not stored.
+    lazy: Option<Lazy>,
+}
+
+/// Which records make an event worth storing (see [`could_matter`]).
+#[derive(Debug, Clone, Copy)]
+struct Lazy {
+    bits: u32,
+    tty: bool,
+}
+
+impl Lazy {
+    #[inline]
+    fn mark(self, rtype: i32) -> u8 {
+        let b = usize::try_from(rtype.wrapping_sub(MASK_FIRST))
+            .ok()
+            .and_then(|i| MASK_TABLE.get(i))
+            .copied()
+            .unwrap_or(0);
+        u8::from(
+            b & (self.bits | bit::SOCKADDR) != 0
+                || (self.tty && (rtype == t::TTY || rtype == t::USER_TTY)),
+        )
+    }
 }
 
 impl Front {
-    fn line(&mut self, p: Piece<'_>, out: &mut Vec<Item>) {
+    fn line(&mut self, p: Piece<'_>, pos: u64, out: &mut Vec<Item>) {
         let piece = p.text;
         let h = match parse_header(piece, self.asm.eoe_timeout()) {
             Ok(h) => h,
@@ -769,7 +839,13 @@ impl Front {
         if self.very_first.0 == 0 && self.start_time == 0 {
             self.very_first = (h.id.sec, h.id.milli);
         }
-        if self.asm.add_piece(&h, piece, p.sep) {
+        let added = match self.lazy {
+            Some(l) => self
+                .asm
+                .add_piece_lazy(&h, piece, p.sep, l.mark(h.rtype), Some(pos)),
+            None => self.asm.add_piece(&h, piece, p.sep),
+        };
+        if added {
             self.drain(out);
         }
     }
@@ -822,26 +898,45 @@ fn threads(size: u64) -> usize {
 /// reports that look at events of some record types alone (the type reports, and
 /// the host and file reports, whose values only some record parsers set).
 fn could_matter(kind: Kind, m: Mask, first_type: i32) -> bool {
-    use print::{acct_event, anomaly_event, config_event, crypto_event};
-    match kind {
-        Kind::Time => false,
-        Kind::Avc => m.has(bit::AVC) || m.has(bit::USER_AVC),
-        Kind::Mac => {
-            m.has(bit::MAC_POLICY_LOAD__MAC_UNLBL_STCDEL)
-                || m.has(bit::FIRST_USER_LSPP__LAST_USER_LSPP)
+    match relevant_bits(kind) {
+        Some(b) => {
+            m.0 & b != 0
+                || (kind == Kind::Tty && (first_type == t::TTY || first_type == t::USER_TTY))
         }
-        Kind::Integ => m.has(bit::INTEGRITY_FIRST__INTEGRITY_LAST),
-        Kind::Virt => m.has(bit::FIRST_VIRT__LAST_VIRT),
-        Kind::Config => config_event(m),
-        Kind::AcctMod => acct_event(m),
-        Kind::Anomaly => anomaly_event(m),
-        Kind::Response => m.has(bit::FIRST_ANOM_RESP__LAST_ANOM_RESP),
-        Kind::Crypto => crypto_event(m),
-        Kind::Auth => m.has(bit::USER_AUTH) || m.has(bit::USER_MGMT),
-        Kind::Login => m.has(bit::USER_LOGIN),
-        Kind::Host => m.has(bit::HOST_CAPABLE),
-        Kind::File => m.has(bit::FILE_CAPABLE),
-        Kind::Tty => first_type == t::TTY || first_type == t::USER_TTY,
+        None => true,
+    }
+}
+
+/// The record types (as [`Mask`] bits) of which an event needs one to matter to
+/// report `kind` (the TTY report looks at the first record's type instead); None
+/// for the reports that count something in every event.
+fn relevant_bits(kind: Kind) -> Option<u32> {
+    use bit::*;
+    Some(match kind {
+        Kind::Time | Kind::Tty => 0,
+        Kind::Avc => AVC | USER_AVC,
+        Kind::Mac => MAC_POLICY_LOAD__MAC_UNLBL_STCDEL | FIRST_USER_LSPP__LAST_USER_LSPP,
+        Kind::Integ => INTEGRITY_FIRST__INTEGRITY_LAST,
+        Kind::Virt => FIRST_VIRT__LAST_VIRT,
+        Kind::Config => {
+            CONFIG_CHANGE
+                | DAEMON_CONFIG
+                | USYS_CONFIG
+                | NETFILTER_CFG
+                | FEATURE_CHANGE
+                | USER_MAC_CONFIG_CHANGE
+                | MAC_POLICY_LOAD__MAC_UNLBL_STCDEL
+        }
+        Kind::AcctMod => {
+            USER_CHAUTHTOK | ADD_USER__DEL_GROUP | USER_MGMT | GRP_MGMT | ROLE_ASSIGN__ROLE_REMOVE
+        }
+        Kind::Anomaly => FIRST_ANOM__LAST_ANOM | FIRST_KERN_ANOM__LAST_KERN_ANOM | SECCOMP,
+        Kind::Response => FIRST_ANOM_RESP__LAST_ANOM_RESP,
+        Kind::Crypto => FIRST_KERN_CRYPTO__LAST_KERN_CRYPTO | FIRST_CRYPTO__LAST_CRYPTO,
+        Kind::Auth => USER_AUTH | USER_MGMT,
+        Kind::Login => USER_LOGIN,
+        Kind::Host => HOST_CAPABLE,
+        Kind::File => FILE_CAPABLE,
         Kind::Summary
         | Kind::Event
         | Kind::Pid
@@ -850,8 +945,8 @@ fn could_matter(kind: Kind, m: Mask, first_type: i32) -> bool {
         | Kind::User
         | Kind::Exe
         | Kind::Comm
-        | Kind::Key => true,
-    }
+        | Kind::Key => return None,
+    })
 }
 
 /// aureport's `classify_conf`: `-nc` drops config changes; `--add`/`--delete` drop
@@ -945,6 +1040,7 @@ fn run_main(
             very_first: (0, 0),
             start_time: opts.crit.start_time,
             end_time: opts.crit.end_time,
+            lazy: None,
         }),
         items: Vec::new(),
         users: UserNames::default(),
@@ -971,6 +1067,7 @@ fn run_main(
             })
         }),
         progress: None,
+        src: None,
         want_progress,
     };
     let rc = if let Some(input) = &opts.input {
