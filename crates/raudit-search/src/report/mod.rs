@@ -697,10 +697,13 @@ impl Run<'_> {
                 let meta = f.metadata().ok();
                 let size = meta.as_ref().map_or(0, |m| m.len());
                 // Lazy reads need the file again when an event is handled, and only
-                // the last file's events are all handled before the next file.
+                // the last file's events are all handled before the next file. Not
+                // for the file report: most events have a PATH record, so most
+                // would be read twice.
                 let lazy = match relevant_bits(self.opts.kind) {
                     Some(bits)
                         if self.files_left == 0
+                            && self.opts.kind != Kind::File
                             && self.html.is_none()
                             && !self.opts.crit.debug
                             && meta.as_ref().is_some_and(|m| m.is_file()) =>
