@@ -716,10 +716,11 @@ impl Run<'_> {
                     }
                     _ => None,
                 };
+                let light = lazy.is_some();
                 if let Some(front) = &mut self.front {
                     front.lazy = lazy;
                 }
-                if threads(size) > 1 {
+                if threads(size, light) > 1 {
                     self.read_threaded(f, path);
                 } else {
                     self.read(f, path);
@@ -880,8 +881,9 @@ impl Front {
 
 /// Threads for reading a file of `size` bytes: `RAUDIT_REPORT_THREADS` (1 or 2),
 /// else two when the machine has two CPUs and the file is big enough to pay for
-/// the reader thread (4 MiB).
-fn threads(size: u64) -> usize {
+/// the reader thread (4 MiB), unless the read is `light` (lazy records: the few
+/// events extracted leave the second thread idle).
+fn threads(size: u64, light: bool) -> usize {
     if let Some(n) = std::env::var("RAUDIT_REPORT_THREADS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
@@ -889,7 +891,7 @@ fn threads(size: u64) -> usize {
         return n.clamp(1, 2);
     }
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if cpus >= 2 && size >= 4 << 20 {
+    if cpus >= 2 && size >= 4 << 20 && !light {
         2
     } else {
         1
