@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::tmp::TempDir;
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap().flatten() {
@@ -30,12 +33,11 @@ fn augenrules_goldens() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 5);
-    let base = std::env::temp_dir().join(format!("raudit-augenrules-{}", std::process::id()));
+    let base = TempDir::new("augenrules");
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let work = base.join(&name);
-        let _ = std::fs::remove_dir_all(&work);
         std::fs::create_dir_all(&work).unwrap();
         let dir = work.join("rules.d");
         let dir_s = dir.to_str().unwrap();
@@ -99,6 +101,5 @@ fn augenrules_goldens() {
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&base);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

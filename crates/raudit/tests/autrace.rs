@@ -9,6 +9,9 @@ use std::process::{Command, Stdio};
 use std::thread::sleep;
 use std::time::Duration;
 
+mod common;
+use common::tmp::TempDir;
+
 const LOCK: &str = "/tmp/raudit-kernel.lock";
 
 fn raudit() -> Command {
@@ -219,13 +222,11 @@ fn autrace_bad_input() {
         let o = run(&["./no-such-program-here"]);
         assert_eq!(o.status.code(), Some(1));
         assert_eq!(o.stderr, b"Error - can't find: ./no-such-program-here\n");
-        let dir = std::env::temp_dir().join(format!("raudit-autrace-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
+        let dir = TempDir::new("autrace");
         let f = dir.join("not-executable");
         std::fs::write(&f, b"x").expect("file");
         let fs = f.to_str().expect("path");
         let o = run(&[fs]);
-        let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(
             o.stderr,
             format!("Error checking {fs} (Permission denied)\n").as_bytes()

@@ -7,8 +7,10 @@
 //! file system and a log directory that vanishes.
 //!
 //! Each test holds the kernel guard (lock, loud skip, restore; the daemon
-//! is stopped by the guard) and unmounts its tmpfs in a drop guard, even on
-//! panic (lazily: the daemon may still hold the log open then).
+//! is stopped by the guard, then the test's directory removed) and unmounts
+//! its tmpfs in a drop guard, even on panic (lazily: the daemon may still
+//! hold the log open then; the tmpfs is declared after the guard so it is
+//! unmounted before the directory is removed).
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -148,7 +150,7 @@ fn syslog_single_suspend_readonly_resume() {
     let Some(mut g) = guard("syslog_single_suspend_readonly_resume") else {
         return;
     };
-    let d = tmpdir("disk-a");
+    let d = g.own(tmpdir("disk-a"));
     let fs = Tmpfs::mount(&d.join("mnt"), "4m");
     script(&d.join("init"), &d.join("init.out"));
     let mut r = start(
@@ -225,9 +227,8 @@ fn syslog_single_suspend_readonly_resume() {
         Duration::from_secs(2)
     ));
     stop(&mut g, &r);
-    drop(g);
     drop(fs);
-    let _ = std::fs::remove_dir_all(&d);
+    drop(g);
 }
 
 /// space_left → exec (the script runs with no arguments; logging is
@@ -239,7 +240,7 @@ fn exec_and_halt_actions() {
     let Some(mut g) = guard("exec_and_halt_actions") else {
         return;
     };
-    let d = tmpdir("disk-b");
+    let d = g.own(tmpdir("disk-b"));
     let fs = Tmpfs::mount(&d.join("mnt"), "4m");
     script(&d.join("sl.sh"), &d.join("sl.out"));
     script(&d.join("df.sh"), &d.join("df.out"));
@@ -303,9 +304,8 @@ fn exec_and_halt_actions() {
         .contains("Audit daemon has no space left on logging partition"));
     assert!(status(&d).contains("logging suspended = yes"));
     stop(&mut g, &r);
-    drop(g);
     drop(fs);
-    let _ = std::fs::remove_dir_all(&d);
+    drop(g);
 }
 
 /// Rotation: space_left → rotate (num_logs 2), then by size with
@@ -316,7 +316,7 @@ fn rotate_on_space_and_size_and_keep_logs() {
     let Some(mut g) = guard("rotate_on_space_and_size_and_keep_logs") else {
         return;
     };
-    let d = tmpdir("disk-c");
+    let d = g.own(tmpdir("disk-c"));
     let fs = Tmpfs::mount(&d.join("mnt"), "4m");
     let mnt = d.join("mnt");
     let mut r = start(
@@ -380,7 +380,6 @@ fn rotate_on_space_and_size_and_keep_logs() {
         stop(&mut g, &r);
     }
     drop(g);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// The log directory vanishes under a running daemon: rotating (SIGUSR1)
@@ -391,7 +390,7 @@ fn log_directory_vanishes() {
     let Some(mut g) = guard("log_directory_vanishes") else {
         return;
     };
-    let d = tmpdir("vanish");
+    let d = g.own(tmpdir("vanish"));
     let ld = d.join("vlog");
     std::fs::create_dir_all(&ld).unwrap();
     let mut r = start(&mut g, &d, &ld, "num_logs = 3\n");
@@ -434,17 +433,16 @@ fn log_directory_vanishes() {
     ));
     stop(&mut g, &r);
     drop(g);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// The log on a read-only file system at start: auditd's messages, exit 1,
 /// the kernel left as found.
 #[test]
 fn read_only_log_at_start() {
-    let Some(g) = guard("read_only_log_at_start") else {
+    let Some(mut g) = guard("read_only_log_at_start") else {
         return;
     };
-    let d = tmpdir("ro");
+    let d = g.own(tmpdir("ro"));
     let fs = Tmpfs::mount(&d.join("mnt"), "1m");
     fs.remount("ro");
     write_conf_log(
@@ -474,7 +472,6 @@ fn read_only_log_at_start() {
     );
     let st = AuditSocket::open().unwrap().get_status().unwrap();
     assert_eq!((st.pid, st.enabled), (0, g.saved.enabled));
-    drop(g);
     drop(fs);
-    let _ = std::fs::remove_dir_all(&d);
+    drop(g);
 }

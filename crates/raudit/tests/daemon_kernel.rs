@@ -26,7 +26,7 @@ fn daemon_logs_rotates_and_stops() {
     let Some(mut g) = guard("daemon_logs_rotates_and_stops") else {
         return;
     };
-    let d = tmpdir("life");
+    let d = g.own(tmpdir("life"));
     write_conf(&d, "log_format = RAW\nnum_logs = 3\n");
     let watched = d.join("watched");
     std::fs::write(&watched, "").unwrap();
@@ -98,7 +98,6 @@ fn daemon_logs_rotates_and_stops() {
     let st = AuditSocket::open().unwrap().get_status().unwrap();
     assert_eq!(st.pid, 0);
     assert_eq!(st.enabled, g.saved.enabled, "enabled not restored");
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// Strips `type=NAME msg=` from a RAW line: the kernel's payload.
@@ -140,8 +139,8 @@ fn between_markers<'a>(text: &'a str, begin: &str, end: &str) -> Vec<&'a str> {
 /// by two AUDIT_USER markers. Returns (auditd's log, raudit's log).
 fn side_by_side_round(g: &mut KernelGuard, format: &str) -> (String, String) {
     let tag = format.to_ascii_lowercase();
-    let da = tmpdir(&format!("sbs-auditd-{tag}"));
-    let dr = tmpdir(&format!("sbs-raudit-{tag}"));
+    let da = g.own(tmpdir(&format!("sbs-auditd-{tag}")));
+    let dr = g.own(tmpdir(&format!("sbs-raudit-{tag}")));
     write_conf(&da, &format!("log_format = {format}\n"));
     write_conf(&dr, &format!("log_format = {format}\n"));
     let watched = da.join("watched");
@@ -264,8 +263,6 @@ fn side_by_side_round(g: &mut KernelGuard, format: &str) -> (String, String) {
         "{format}: {} records byte-identical between auditd and raudit --multicast",
         wa.len()
     );
-    let _ = std::fs::remove_dir_all(&dr);
-    let _ = std::fs::remove_dir_all(&da);
     (a, r)
 }
 
@@ -330,7 +327,7 @@ fn autrace_trace_is_logged_and_searchable() {
     let Some(mut g) = guard("autrace_trace_is_logged_and_searchable") else {
         return;
     };
-    let d = tmpdir("autrace");
+    let d = g.own(tmpdir("autrace"));
     write_conf(&d, "");
     start_raudit(&mut g, &d, &[]);
     let log = d.join("log/audit.log");
@@ -407,5 +404,4 @@ fn autrace_trace_is_logged_and_searchable() {
         );
     }
     drop(g);
-    let _ = std::fs::remove_dir_all(&d);
 }

@@ -47,7 +47,7 @@ fn canary_comes_back_and_raises_the_alarm() {
     let Some(mut g) = guard("canary_comes_back_and_raises_the_alarm") else {
         return;
     };
-    let d = tmpdir("canary");
+    let d = g.own(tmpdir("canary"));
     write_conf(
         &d,
         "log_format = RAW\nraudit_canary_interval = 1\nraudit_canary_timeout = 1\n",
@@ -104,7 +104,6 @@ fn canary_comes_back_and_raises_the_alarm() {
         Duration::from_secs(5)
     ));
     assert!(stop_last(&mut g, pid).success());
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// Every signal, each record naming the sender (this test: its pid and
@@ -116,7 +115,7 @@ fn signals_name_their_sender() {
     let Some(mut g) = guard("signals_name_their_sender") else {
         return;
     };
-    let d = tmpdir("signals");
+    let d = g.own(tmpdir("signals"));
     write_conf(&d, "log_format = RAW\nnum_logs = 3\n");
     let pid = start_raudit(&mut g, &d, &[]);
     assert!(wait_for(|| registered(pid), Duration::from_secs(3)));
@@ -189,7 +188,6 @@ fn signals_name_their_sender() {
         end.contains(&want) && end.contains(&format!(" pid={me} res=success")),
         "{end}"
     );
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// Another process holds the audit pid: raudit says who and exits non-zero
@@ -232,7 +230,6 @@ fn registration_refused_names_the_holder() {
     assert!(!d.join("pid").exists());
     holder.set_pid(0).unwrap();
     drop(g);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// A malformed auditd.conf: auditd's messages (with the line) and exit 6,
@@ -284,5 +281,4 @@ fn malformed_config_exits_6_like_auditd() {
             "messages differ for {bad}"
         );
     }
-    let _ = std::fs::remove_dir_all(&d);
 }

@@ -12,7 +12,7 @@
 
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -20,14 +20,10 @@ use raudit_wire::audisp::{BinaryDecoder, Layout};
 
 mod common;
 use common::kernel::{guard, nix_kill, wait_for, KernelGuard};
+use common::tmp::TempDir;
 
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("raudit-dp-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    for sub in ["log", "conf", "plugins", "out"] {
-        std::fs::create_dir_all(d.join(sub)).unwrap();
-    }
-    d
+fn tmpdir(tag: &str) -> TempDir {
+    TempDir::with_subdirs(&format!("dp-{tag}"), &["log", "conf", "plugins", "out"])
 }
 
 fn write_conf(d: &Path, extra: &str) {
@@ -256,7 +252,7 @@ fn string_binary_and_a_slow_plugin() {
     let Some(mut g) = guard("string_binary_and_a_slow_plugin") else {
         return;
     };
-    let d = tmpdir("fmt");
+    let d = g.own(tmpdir("fmt"));
     // q_depth 600: bursts fit for plugins that read; the stalled one (binary
     // frames of 8986 bytes fill its socket after ~20) overflows.
     write_conf(
@@ -359,7 +355,6 @@ fn string_binary_and_a_slow_plugin() {
     let s = read(&d.join("out/str"));
     assert!(s.starts_with("type=DAEMON_START msg=audit("), "{s}");
     assert!(s.contains("type=DAEMON_END msg=audit("), "no DAEMON_END");
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -367,7 +362,7 @@ fn enriched_is_protocol_1() {
     let Some(mut g) = guard("enriched_is_protocol_1") else {
         return;
     };
-    let d = tmpdir("enr");
+    let d = g.own(tmpdir("enr"));
     write_conf(
         &d,
         "log_format = ENRICHED\nname_format = user\nname = raudit-node\n",
@@ -400,7 +395,6 @@ fn enriched_is_protocol_1() {
     let text: String = frames.iter().map(|(_, l)| format!("{l}\n")).collect();
     let (got_b, _) = select(&text, &ids);
     assert_eq!(got_b, want);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -408,7 +402,7 @@ fn crash_restart_and_sighup() {
     let Some(mut g) = guard("crash_restart_and_sighup") else {
         return;
     };
-    let d = tmpdir("crash");
+    let d = g.own(tmpdir("crash"));
     write_conf(&d, "log_format = RAW\nmax_restarts = 50\n");
     // Reads one record, writes it with its pid, exits.
     let once = d.join("once");
@@ -530,7 +524,6 @@ fn crash_restart_and_sighup() {
     );
     auditctl(&["-D"]);
     stop_raudit(&mut g, pid);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// Reads a socket to the end in a thread.
@@ -632,7 +625,7 @@ fn real_plugins_syslog_af_unix_remote() {
         eprintln!("SKIP real_plugins_syslog_af_unix_remote: no stock plugin files");
         return;
     };
-    let d = tmpdir("interop");
+    let d = g.own(tmpdir("interop"));
     // 1. The real auditd as a remote collector (no kernel use), with its own
     //    builtin af_unix plugin distributing what it receives.
     let col = d.join("col");
@@ -842,7 +835,6 @@ fn real_plugins_syslog_af_unix_remote() {
         "{st}"
     );
     drop(devlog);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// One record from a binary stream: the header fields and the data.
@@ -884,8 +876,8 @@ fn af_unix_same_bytes_as_auditd() {
         return;
     }
     for format in ["string", "binary"] {
-        let da = tmpdir(&format!("sbs-auditd-{format}"));
-        let dr = tmpdir(&format!("sbs-raudit-{format}"));
+        let da = g.own(tmpdir(&format!("sbs-auditd-{format}")));
+        let dr = g.own(tmpdir(&format!("sbs-raudit-{format}")));
         std::fs::write(dr.join("multicast"), "").unwrap();
         let mut socks = Vec::new();
         for d in [&da, &dr] {
@@ -996,7 +988,5 @@ fn af_unix_same_bytes_as_auditd() {
             assert_eq!(wr, wa, "binary: raudit vs auditd");
             eprintln!("af_unix binary: {} frames identical to auditd's", wa.len());
         }
-        let _ = std::fs::remove_dir_all(&da);
-        let _ = std::fs::remove_dir_all(&dr);
     }
 }

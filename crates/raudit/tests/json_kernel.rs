@@ -36,7 +36,7 @@ fn ancestry_script_cgroup_env_labels() {
     let Some(mut g) = guard("json_kernel::ancestry") else {
         return;
     };
-    let d = tmpdir("json-anc");
+    let d = g.own(tmpdir("json-anc"));
     std::fs::write(
         d.join("settings"),
         "label-exe = shell:/(ba|da)?sh$\ndepth = 3\n",
@@ -178,7 +178,7 @@ fn status_objects_report_kernel_loss() {
     let Some(mut g) = guard("json_kernel::status") else {
         return;
     };
-    let d = tmpdir("json-lost");
+    let d = g.own(tmpdir("json-lost"));
     write_conf(
         &d,
         &format!(

@@ -16,6 +16,7 @@
 
 mod common;
 use common::pki::pki;
+use common::tmp::TempDir;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -32,11 +33,8 @@ use std::time::{Duration, Instant};
 
 const RAUDIT: &str = env!("CARGO_BIN_EXE_raudit");
 
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("raudit-rc-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmpdir(name: &str) -> TempDir {
+    TempDir::new(&format!("rc-{name}"))
 }
 
 fn free_port() -> u16 {
@@ -221,7 +219,6 @@ fn interop(name: &str, input: Vec<u8>, n: usize, extra: &str) {
         !log.contains("type=EOE"),
         "a real auditd must not get EOE records"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -617,7 +614,6 @@ fn kill_9_run(name: &str, n: usize, kill_collector: bool, daemon: bool) -> Strin
     assert!(kills_c > 0 && (kills_s > 0 || !kill_collector));
     let log = std::fs::read_to_string(dir.join("collected.log")).unwrap();
     drop(r);
-    let _ = std::fs::remove_dir_all(&dir);
     log
 }
 
@@ -720,7 +716,6 @@ fn tls_client_reaches_a_tls_collector_and_is_refused_without_the_right_credentia
         !log.contains("n=999999"),
         "a refused client got a record through"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // ---------------------------------------------------------------------------
@@ -802,8 +797,6 @@ fn disk_replies_run_their_actions_and_unwritten_records_are_resent() {
         || std::fs::read_to_string(&init_out).unwrap_or_default() == "1\n",
         Duration::from_secs(5)
     ));
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_dir_all(&dir2);
 }
 
 #[test]
@@ -844,5 +837,4 @@ fn idle_client_sends_heartbeats() {
         &std::fs::read_to_string(dir.join("collected.log")).unwrap(),
         1,
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

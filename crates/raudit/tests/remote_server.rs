@@ -22,12 +22,10 @@ use raudit_remote_proto::{
 mod common;
 use common::kernel::{nix_kill, wait_for};
 use common::pki::{pki, Pki};
+use common::tmp::TempDir;
 
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("raudit-rs-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmpdir(tag: &str) -> TempDir {
+    TempDir::new(&format!("rs-{tag}"))
 }
 
 fn free_port() -> u16 {
@@ -1454,7 +1452,6 @@ fn raudit_remote_to_raudit_daemon_both_killed_every_record_once() {
     );
     assert!(!log.contains("type=EOE"));
     drop(r);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// `distribute_network = yes`: remote records reach the plugins as sent,

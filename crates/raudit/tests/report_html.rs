@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::tmp::TempDir;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
@@ -24,11 +27,8 @@ fn chromium() -> Option<&'static str> {
         })
 }
 
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("raudit-html-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmpdir(tag: &str) -> TempDir {
+    TempDir::new(&format!("html-{tag}"))
 }
 
 fn make_page(dir: &Path) -> (PathBuf, String, Vec<u8>) {
@@ -85,7 +85,6 @@ fn html_page_is_self_contained_with_rules() {
     assert!(html
         .contains("-a never,exit -F arch=b64 -S sendto,socket,execve -F exe=/usr/sbin/auditctl"));
     assert!(html.contains("nosuchuser from 198.51.100.66"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -163,5 +162,4 @@ fn html_renders_in_headless_chromium() {
         "screenshot looks blank ({} bytes)",
         bytes.len()
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,6 +4,9 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::tmp::TempDir;
+
 fn raudit(args: &[&str], stdin: Option<&str>) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_raudit"));
     c.args(args)
@@ -22,8 +25,9 @@ fn raudit(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn file(name: &str, text: &str) -> String {
-    let p = std::env::temp_dir().join(format!("raudit-rules-cli-{}-{name}", std::process::id()));
+/// Writes `name` in the test's directory; its path.
+fn file(d: &TempDir, name: &str, text: &str) -> String {
+    let p = d.join(name);
     std::fs::write(&p, text).unwrap();
     p.to_string_lossy().into_owned()
 }
@@ -34,8 +38,9 @@ const CLEAN: &str = "-a always,exit -F arch=b64 -S unlink,rename -F auid>=1000 -
 
 #[test]
 fn lint_exit_codes() {
+    let d = TempDir::new("rules-cli-lint");
     // Only info findings: exit 0.
-    let f = file("clean.rules", CLEAN);
+    let f = file(&d, "clean.rules", CLEAN);
     let o = raudit(&["rules", "lint", "--machine", "x86_64", &f], None);
     assert_eq!(
         o.status.code(),
@@ -50,14 +55,18 @@ fn lint_exit_codes() {
         "{out}"
     );
     // A warning: exit 1.
-    let f = file("warn.rules", "-a always,exit -S open -k o\n");
+    let f = file(&d, "warn.rules", "-a always,exit -S open -k o\n");
     let o = raudit(&["rules", "lint", "--machine", "x86_64", &f], None);
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains(&format!("{f}:1: warning [no-arch]")), "{out}");
     assert!(out.contains("    fix: add -F arch before -S"), "{out}");
     // An error: exit 1.
-    let f = file("err.rules", "-a always,exit -F arch=b64 -S nosuchcall\n");
+    let f = file(
+        &d,
+        "err.rules",
+        "-a always,exit -F arch=b64 -S nosuchcall\n",
+    );
     assert_eq!(raudit(&["rules", "lint", &f], None).status.code(), Some(1));
     // Unreadable file, bad usage: exit 2.
     assert_eq!(
@@ -81,7 +90,9 @@ fn lint_exit_codes() {
 
 #[test]
 fn lint_json() {
+    let d = TempDir::new("rules-cli-json");
     let f = file(
+        &d,
         "json.rules",
         "-a always,exit -F arch=b64 -S adjtimex -k time\n",
     );
@@ -113,7 +124,9 @@ fn lint_json() {
 
 #[test]
 fn optimize_output() {
+    let d = TempDir::new("rules-cli-optimize");
     let f = file(
+        &d,
         "opt.rules",
         "-D\n-b 8192\n\
          -a always,exit -F arch=b64 -S unlink -F auid>=1000 -F auid!=unset -k del\n\
@@ -143,10 +156,11 @@ fn optimize_output() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("3 rules -> 1"));
     // -o FILE; a rejected line: exit 1.
     let bad = file(
+        &d,
         "opt-bad.rules",
         "-a always,exit -F arch=b64 -S nosuchcall\n-w /etc/passwd -p wa\n",
     );
-    let dest = file("opt-out.rules", "");
+    let dest = file(&d, "opt-out.rules", "");
     let o = raudit(&["rules", "optimize", "-o", &dest, &bad], None);
     assert_eq!(o.status.code(), Some(1));
     assert!(std::fs::read_to_string(&dest)

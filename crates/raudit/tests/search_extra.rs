@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::tmp::TempDir;
+
 const REAL: &str = "/usr/sbin/ausearch";
 
 fn root() -> PathBuf {
@@ -34,11 +37,8 @@ fn run(bin: &str, args: &[&str], conf: Option<&Path>) -> Output {
     c.output().expect("run")
 }
 
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("raudit-search-extra-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("tmpdir");
-    d
+fn tmpdir(tag: &str) -> TempDir {
+    TempDir::new(&format!("search-extra-{tag}"))
 }
 
 fn real_available() -> bool {
@@ -110,7 +110,6 @@ fn checkpoint_resumes_after_the_last_complete_event() {
         let c = run(bin, &["-if", fs, "--checkpoint", cs], None);
         assert_eq!(c.status.code(), Some(10), "{bin} corrupt checkpoint");
         assert!(String::from_utf8_lossy(&c.stderr).contains("Unknown checkpoint line - [garbage]"));
-        let _ = std::fs::remove_dir_all(&d);
     }
 }
 
@@ -141,7 +140,6 @@ fn checkpoint_matches_real_ausearch() {
             "step {step}: checkpoint files differ"
         );
     }
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -185,7 +183,6 @@ fn input_logs_reads_the_configured_rotated_set_oldest_first() {
         .filter(|l| !l.is_empty())
         .collect();
     assert!(stamp(lines[0]) <= stamp(lines[lines.len() - 1]));
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]

@@ -11,6 +11,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::tmp::TempDir;
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -384,9 +387,7 @@ fn index_is_incremental_across_appends_and_rotation() {
     let text = std::fs::read(recorded("raw.log")).unwrap();
     let cuts = event_boundaries(&text);
     let (a, b) = (cuts[cuts.len() / 3], cuts[2 * cuts.len() / 3]);
-    let dir = std::env::temp_dir().join(format!("raudit-sql-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("logs")).unwrap();
+    let dir = TempDir::with_subdirs("sql-test", &["logs"]);
     let log = dir.join("logs/audit.log");
     let db = dir.join("index.db");
     let (dbs, logs) = (db.to_str().unwrap(), dir.join("logs"));
@@ -422,14 +423,11 @@ fn index_is_incremental_across_appends_and_rotation() {
     assert_eq!(got, want, "incremental index equals a one-shot index");
     let files = one(&["SELECT count(*) FROM raudit_files", "--db", dbs]);
     assert_eq!(files, "2");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn index_keeps_an_event_whole_when_its_records_straddle_runs() {
-    let dir = std::env::temp_dir().join(format!("raudit-sql-split-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("logs")).unwrap();
+    let dir = TempDir::with_subdirs("sql-split", &["logs"]);
     let log = dir.join("logs/audit.log");
     let db = dir.join("i.db");
     let (dbs, logs) = (db.to_str().unwrap(), dir.join("logs"));
@@ -472,7 +470,6 @@ fn index_keeps_an_event_whole_when_its_records_straddle_runs() {
     let summary = index();
     assert!(summary.contains("0.0 MB new"), "{summary}");
     assert_eq!(one(&["SELECT count(*) FROM events", "--db", dbs]), "3");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -418,9 +418,13 @@ mod tests {
         fn sendmail(&mut self, _: &str, _: &str, _: &str) {}
     }
 
-    fn setup(name: &str, plugins: &[(&str, &str)]) -> (std::path::PathBuf, Config) {
-        let d = std::env::temp_dir().join(format!("raudit-disp-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
+    /// A scratch directory (removed on drop) with the plugins; their config.
+    fn setup(name: &str, plugins: &[(&str, &str)]) -> (tempfile::TempDir, Config) {
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!("raudit-disp-{name}-"))
+            .tempdir()
+            .unwrap();
+        let d = tmp.path();
         std::fs::create_dir_all(d.join("plugins")).unwrap();
         let exe = d.join("stall");
         std::fs::write(&exe, "#!/bin/sh\ntrap '' HUP\nexec sleep 30\n").unwrap();
@@ -439,7 +443,7 @@ mod tests {
             q_depth: 2,
             ..Config::default()
         };
-        (d, cfg)
+        (tmp, cfg)
     }
 
     fn big(n: u32) -> Vec<u8> {
@@ -474,7 +478,7 @@ mod tests {
             (OverflowAction::Single, 1, false),
             (OverflowAction::Halt, 1, false),
         ] {
-            let (dir, mut cfg) = setup("ovf", &[("a.conf", body), ("b.conf", body)]);
+            let (_dir, mut cfg) = setup("ovf", &[("a.conf", body), ("b.conf", body)]);
             cfg.overflow_action = action;
             let rec = Recorded::default();
             let mut d = Dispatcher::with_actions(&cfg, Box::new(rec.clone()));
@@ -506,7 +510,6 @@ mod tests {
             assert!(!d.suspended);
             assert_eq!(d.active(), 2);
             d.stop_all(false, Duration::from_millis(500));
-            let _ = std::fs::remove_dir_all(&dir);
         }
     }
 
@@ -541,9 +544,9 @@ mod tests {
         let pid_b = wait_pid(&d, 1);
         assert!(pid_a > 0 && pid_b > 0);
         // Remove b, change a's args, add c.
-        let pd = dir.join("plugins");
+        let pd = dir.path().join("plugins");
         std::fs::remove_file(pd.join("b.conf")).unwrap();
-        let exe = dir.join("stall");
+        let exe = dir.path().join("stall");
         std::fs::write(
             pd.join("a.conf"),
             format!("active = yes\npath = {}\nargs = x\n", exe.display()),
@@ -576,6 +579,5 @@ mod tests {
         assert_eq!(wait_pid(&d, 1), pid_c);
         d.shutdown();
         assert_eq!(d.active(), 0);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -647,9 +647,11 @@ mod tests {
     #[test]
     fn files_on_disk() {
         use std::os::unix::fs::PermissionsExt;
-        let d = std::env::temp_dir().join(format!("raudit-pconf-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
+        let tmp = tempfile::Builder::new()
+            .prefix("raudit-pconf-")
+            .tempdir()
+            .unwrap();
+        let d = tmp.path();
         let exe = d.join("plug");
         std::fs::write(&exe, b"#!/bin/sh\n").unwrap();
         std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o750)).unwrap();
@@ -709,11 +711,10 @@ mod tests {
         assert_eq!(msgs[0].level, Level::Warning);
         std::fs::write(d.join("x.conf.bak"), b"").unwrap();
         std::fs::write(d.join(".y.conf"), b"").unwrap();
-        let names = entries(&d);
+        let names = entries(d);
         assert!(names.contains(&"a.conf".to_string()));
         assert!(!names
             .iter()
             .any(|n| n.contains("bak") || n.starts_with('.')));
-        let _ = std::fs::remove_dir_all(&d);
     }
 }

@@ -753,18 +753,20 @@ mod tests {
         false
     }
 
-    fn tmp(name: &str) -> std::path::PathBuf {
-        let d = std::env::temp_dir().join(format!("raudit-worker-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+    /// A scratch directory, removed on drop.
+    fn tmp(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("raudit-worker-{name}-"))
+            .tempdir()
+            .unwrap()
     }
 
     #[test]
     fn full_queue_refuses_without_blocking() {
-        let d = tmp("full");
+        let tmpd = tmp("full");
+        let d = tmpd.path();
         // A plugin that never reads.
-        let s = script(&d, "p", "exec sleep 30");
+        let s = script(d, "p", "exec sleep 30");
         let p = Plugin::start(conf(&s, &[]), 3, 0);
         // The socket buffer takes a lot before a write blocks; big records
         // fill it quickly, then the queue fills.
@@ -786,15 +788,15 @@ mod tests {
         let mut p = p;
         p.stop_now();
         assert_eq!(p.shared.state(), State::Stopped);
-        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]
     fn restarts_redeliver_and_give_up() {
-        let d = tmp("restart");
+        let tmpd = tmp("restart");
+        let d = tmpd.path();
         let out = d.join("out");
         // Reads one line, appends it, exits.
-        let s = script(&d, "p", "read -r l; echo \"$$ $l\" >> \"$1\"");
+        let s = script(d, "p", "read -r l; echo \"$$ $l\" >> \"$1\"");
         let p = Plugin::start(conf(&s, &[out.to_str().unwrap()]), 100, 2);
         for n in 1..=3 {
             assert!(p.push(&rec(n)));
@@ -822,17 +824,17 @@ mod tests {
         assert_eq!(p.shared.dropped.load(Ordering::Relaxed), 1);
         assert_eq!(p.shared.delivered.load(Ordering::Relaxed), 3);
         drop(p);
-        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]
     fn a_batch_written_to_a_dead_program_goes_whole_to_the_next() {
-        let d = tmp("batch");
+        let tmpd = tmp("batch");
+        let d = tmpd.path();
         let out = d.join("out");
         let mark = d.join("mark");
         // First instance: exits at once without reading; then: cat.
         let s = script(
-            &d,
+            d,
             "p",
             &format!(
                 "if [ ! -e {m} ]; then : > {m}; exit 0; fi\nexec cat >> \"$1\"",
@@ -866,12 +868,12 @@ mod tests {
         assert_eq!(p.shared.restarts.load(Ordering::Relaxed), 1);
         assert_eq!(p.shared.delivered.load(Ordering::Relaxed), 5);
         drop(p);
-        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]
     fn af_unix_builtin_one_client() {
-        let d = tmp("afunix");
+        let tmpd = tmp("afunix");
+        let d = tmpd.path();
         let sock = d.join("s");
         let mut c = conf("builtin_af_unix", &["0600", sock.to_str().unwrap()]);
         c.kind = Kind::Builtin;
@@ -904,6 +906,5 @@ mod tests {
         assert_eq!(got.unwrap(), b"audit(1.000:2): x=2");
         p.stop_now();
         assert!(!sock.exists());
-        let _ = std::fs::remove_dir_all(&d);
     }
 }

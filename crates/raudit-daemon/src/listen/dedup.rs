@@ -344,9 +344,11 @@ mod tests {
 
     #[test]
     fn store_survives_a_crash_between_log_and_state() {
-        let dir = std::env::temp_dir().join(format!("raudit-dedup-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let tmp = tempfile::Builder::new()
+            .prefix("raudit-dedup-")
+            .tempdir()
+            .unwrap();
+        let dir = tmp.path();
         let log = dir.join("audit.log");
         let state = dir.join("remote.state");
         std::fs::write(&log, b"old\n").unwrap_or_default();
@@ -373,6 +375,5 @@ mod tests {
         assert!(msgs.is_empty());
         // A pending file announcing an absurd length is ignored, not trusted.
         assert!(parse_pending(b"raudit-remote-pending 1 18446744073709551615 0\n").is_none());
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -626,9 +626,11 @@ mod tests {
     /// pushes back on the peer), nothing is lost, replies stay in order.
     #[test]
     fn a_full_inbox_pauses_the_peers_without_loss() {
-        let dir = std::env::temp_dir().join(format!("raudit-listen-bp-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let tmp = tempfile::Builder::new()
+            .prefix("raudit-listen-bp-")
+            .tempdir()
+            .unwrap();
+        let dir = tmp.path();
         let port = std::net::TcpListener::bind("[::]:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -706,6 +708,5 @@ mod tests {
             .filter_map(|r| r.split(' ').next()?.parse().ok())
             .collect();
         assert_eq!(ns, (1..=N).collect::<Vec<_>>());
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

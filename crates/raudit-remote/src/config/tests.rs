@@ -191,8 +191,11 @@ fn empty_file_is_defaults_and_krb5_is_ignored() {
 
 #[test]
 fn load_checks_the_file() {
-    let dir = std::env::temp_dir().join(format!("raudit-rcfg-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::Builder::new()
+        .prefix("raudit-rcfg-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path();
     let missing = load(&dir.join("missing.conf"));
     assert_eq!(missing.config, Some(Config::default()));
     assert!(missing.messages[0].text.contains("doesn't exist, skipping"));
@@ -206,8 +209,7 @@ fn load_checks_the_file() {
         assert!(l.messages[0].text.ends_with("is world writable"));
         std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
         assert_eq!(load(&f).config.unwrap().port, 61);
-        let l = load(&dir);
+        let l = load(dir);
         assert!(l.config.is_none());
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }

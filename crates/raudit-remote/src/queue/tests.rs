@@ -1,10 +1,11 @@
 use super::*;
 
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("raudit-q-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A scratch directory, removed on drop.
+fn tmpdir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("raudit-q-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn open(path: &Path) -> (Queue, Recovery) {
@@ -25,7 +26,7 @@ fn seqs(q: &Queue) -> Vec<u32> {
 #[test]
 fn records_survive_reopen_and_acks_drop_them() {
     let d = tmpdir("basic");
-    let p = d.join("q");
+    let p = d.path().join("q");
     let (mut q, r) = open(&p);
     assert_eq!(r.records, 0);
     for i in 0..10 {
@@ -69,7 +70,7 @@ fn depth_bounds_the_queue() {
 #[test]
 fn foreign_file_is_left_alone() {
     let d = tmpdir("foreign");
-    let p = d.join("q");
+    let p = d.path().join("q");
     let mut orig = b"\0audisp-remote\0\0".to_vec();
     orig.extend_from_slice(&[0u8; 64]);
     std::fs::write(&p, &orig).unwrap();
@@ -83,7 +84,7 @@ fn foreign_file_is_left_alone() {
 #[test]
 fn unconsumed_batch_is_dropped_consumed_batch_kept() {
     let d = tmpdir("batch");
-    let p = d.join("q");
+    let p = d.path().join("q");
     let (mut q, _) = open(&p);
     let raw1 = [rec(1), rec(2)].concat();
     q.append_batch(raw1.len(), raw_crc(&raw1), [&rec(1)[..], &rec(2)[..]])
@@ -142,7 +143,7 @@ fn check_subset(q: &Queue) -> Vec<u32> {
 #[test]
 fn truncation_at_every_byte() {
     let d = tmpdir("trunc");
-    let p = d.join("q");
+    let p = d.path().join("q");
     let full = sample(&p);
     let entry_ends = {
         // offsets where each record entry ends, to know what must survive
@@ -180,7 +181,7 @@ fn truncation_at_every_byte() {
 #[test]
 fn corruption_of_any_byte_costs_at_most_that_entry() {
     let d = tmpdir("flip");
-    let p = d.join("q");
+    let p = d.path().join("q");
     let full = sample(&p);
     for i in 0..full.len() {
         let mut bad = full.clone();

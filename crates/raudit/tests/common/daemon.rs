@@ -3,19 +3,17 @@
 //! foreground-less `-n` mode under a [`KernelGuard`] (which stops it), and
 //! `auditctl`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use super::kernel::{wait_for, KernelGuard};
+use super::tmp::TempDir;
 
-/// A fresh `$TMPDIR/raudit-dk-TAG-PID` with `log/` and `conf/`.
-pub fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("raudit-dk-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(d.join("log")).unwrap();
-    std::fs::create_dir_all(d.join("conf")).unwrap();
-    d
+/// A fresh `$TMPDIR/raudit-dk-TAG-PID` with `log/` and `conf/`, removed on
+/// drop (hand it to [`KernelGuard::own`] when a daemon writes into it).
+pub fn tmpdir(tag: &str) -> TempDir {
+    TempDir::with_subdirs(&format!("dk-{tag}"), &["log", "conf"])
 }
 
 /// `conf/auditd.conf`: the log in `log/`, small space limits, then `extra`.

@@ -7,21 +7,38 @@
 
 use std::fs::File;
 use std::os::fd::AsRawFd;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use raudit_netlink::AuditSocket;
 
+use super::tmp::TempDir;
+
 /// Holds the machine-wide kernel lock; on drop stops the children it was
 /// given (SIGTERM, then SIGKILL after 3 s), deletes every audit rule,
 /// releases the audit pid if this process holds it and puts `enabled`,
-/// `backlog_limit` and `backlog_wait_time` back as found.
+/// `backlog_limit` and `backlog_wait_time` back as found; last, the
+/// directories it owns ([`KernelGuard::own`]) are removed, once nothing
+/// writes into them any more.
 pub struct KernelGuard {
     _lock: File,
     /// The kernel's status when the guard was taken.
     pub saved: raudit_wire::AuditStatus,
     /// Processes stopped when the guard drops (daemons under test).
     pub children: Vec<Child>,
+    /// Removed when the guard drops, after the children are stopped.
+    pub dirs: Vec<TempDir>,
+}
+
+impl KernelGuard {
+    /// Keeps `dir` until the guard drops (so it outlives the daemons that
+    /// write into it, also when the test panics); its path.
+    pub fn own(&mut self, dir: TempDir) -> PathBuf {
+        let p = dir.to_path_buf();
+        self.dirs.push(dir);
+        p
+    }
 }
 
 impl Drop for KernelGuard {
@@ -104,6 +121,7 @@ pub fn guard(test: &str) -> Option<KernelGuard> {
         _lock: f,
         saved,
         children: Vec::new(),
+        dirs: Vec::new(),
     })
 }
 

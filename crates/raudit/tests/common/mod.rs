@@ -5,4 +5,5 @@ pub mod daemon;
 pub mod digest;
 pub mod kernel;
 pub mod pki;
+pub mod tmp;
 pub mod tools;

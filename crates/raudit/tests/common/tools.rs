@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::digest::{hex, sha256};
+use super::tmp::TempDir;
 
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -156,9 +157,7 @@ pub fn run_goldens(dir: &str, tool: &str, argv: &ArgvFn) -> (usize, Vec<String>)
             continue;
         }
         for c in cases {
-            let tmp =
-                std::env::temp_dir().join(format!("raudit-{tool}-{}-{n}", std::process::id()));
-            std::fs::create_dir_all(&tmp).expect("tmp");
+            let tmp = TempDir::new(&format!("{tool}-{n}"));
             let (args, stdin) = argv(&c.args, &log_path);
             let t0 = now();
             let out = Command::new(env!("CARGO_BIN_EXE_raudit"))
@@ -177,7 +176,7 @@ pub fn run_goldens(dir: &str, tool: &str, argv: &ArgvFn) -> (usize, Vec<String>)
                 .expect("run raudit");
             let t1 = now();
             let extract = std::fs::read(tmp.join("aulast.log")).ok();
-            let _ = std::fs::remove_dir_all(&tmp);
+            drop(tmp);
             n += 1;
             let mut bad = Vec::new();
             if out.status.code() != Some(c.exit) {
