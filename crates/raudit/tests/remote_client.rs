@@ -15,6 +15,7 @@
 //!   allow-list deliver nothing.
 
 mod common;
+use common::collector::{free_port, wait_port, Collector};
 use common::pki::pki;
 use common::tmp::TempDir;
 
@@ -37,22 +38,10 @@ fn tmpdir(name: &str) -> TempDir {
     TempDir::new(&format!("rc-{name}"))
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn write_conf(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o640)).unwrap();
-}
-
-fn wait_port(port: u16, limit: Duration) -> bool {
-    common::kernel::wait_for(|| TcpStream::connect(("127.0.0.1", port)).is_ok(), limit)
 }
 
 /// The real auditd as a collector, its log on stdout (foreground mode).
@@ -294,51 +283,12 @@ fn network_failure_stop_exits_with_records_queued() {
 // ---------------------------------------------------------------------------
 // raudit daemon as the collector (`local_events = no`: no kernel involved).
 
-const COLLECTOR_CONF: &str = "local_events = no\nlog_format = RAW\nflush = none\n\
-    space_left = 75\nadmin_space_left = 50\nmax_log_file = 1000\nmax_log_file_action = ignore\n\
-    tcp_max_per_addr = 64\n";
+/// A `raudit daemon` collector's own lines (after `common::collector::BASE_CONF`).
+const COLLECTOR_CONF: &str =
+    "max_log_file = 1000\nmax_log_file_action = ignore\ntcp_max_per_addr = 64\n";
 
-fn start_collector(dir: &Path, port: u16, extra: &str) -> Child {
-    let conf = dir.join("collector");
-    std::fs::create_dir_all(&conf).unwrap();
-    std::fs::write(
-        conf.join("auditd.conf"),
-        format!(
-            "{COLLECTOR_CONF}log_file = {}/collected.log\ntcp_listen_port = {port}\n{extra}",
-            dir.display()
-        ),
-    )
-    .unwrap();
-    let err = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("collector.err"))
-        .unwrap();
-    let c = Command::new(RAUDIT)
-        .args(["daemon", "-n", "-c"])
-        .arg(&conf)
-        .arg("--pid-file")
-        .arg(dir.join("collector.pid"))
-        .arg("--state-file")
-        .arg(dir.join("collector.state"))
-        .env("RAUDIT_DAEMON_STDERR", "1")
-        .env("RAUDIT_DAEMON_INIT", "/bin/false")
-        .stdout(Stdio::null())
-        .stderr(err)
-        .spawn()
-        .unwrap();
-    assert!(
-        wait_port(port, Duration::from_secs(10)),
-        "collector did not start: {}",
-        std::fs::read_to_string(dir.join("collector.err")).unwrap_or_default()
-    );
-    c
-}
-
-fn stop(mut c: Child) {
-    // SAFETY: signalling our own child.
-    unsafe { libc::kill(c.id() as i32, libc::SIGTERM) };
-    let _ = c.wait();
+fn start_collector(dir: &Path, port: u16, extra: &str) -> Collector {
+    Collector::start_on(dir, port, &format!("{COLLECTOR_CONF}{extra}"))
 }
 
 // ---------------------------------------------------------------------------
@@ -359,7 +309,7 @@ fn collector_process() {
         return;
     };
     let (dir, port) = spec.rsplit_once(':').unwrap();
-    let path = Path::new(dir).join("collected.log");
+    let path = Path::new(dir).join("audit.log");
     // Recover: drop a torn last line, rebuild the last sequence per stream.
     let mut data = std::fs::read(&path).unwrap_or_default();
     let keep = data.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
@@ -478,11 +428,11 @@ fn serve(mut s: TcpStream, state: Arc<Mutex<CState>>) {
     }
 }
 
-fn start_test_collector(dir: &Path, port: u16) -> Child {
+fn start_test_collector(dir: &Path, port: u16) -> Collector {
     start_test_collector_mode(dir, port, "")
 }
 
-fn start_test_collector_mode(dir: &Path, port: u16, mode: &str) -> Child {
+fn start_test_collector_mode(dir: &Path, port: u16, mode: &str) -> Collector {
     let c = Command::new(std::env::current_exe().unwrap())
         .env("RAUDIT_TEST_COLLECTOR_MODE", mode)
         .args([
@@ -496,11 +446,7 @@ fn start_test_collector_mode(dir: &Path, port: u16, mode: &str) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    assert!(
-        wait_port(port, Duration::from_secs(10)),
-        "collector did not start"
-    );
-    c
+    Collector::adopt(c, dir, port)
 }
 
 /// xorshift64*: the test's fixed-seed randomness.
@@ -587,8 +533,7 @@ fn kill_9_run(name: &str, n: usize, kill_collector: bool, daemon: bool) -> Strin
             kills_c += 1;
             client = start_client(&conf, &r, &dir, clients);
         } else {
-            let _ = collector.kill();
-            let _ = collector.wait();
+            collector.kill();
             kills_s += 1;
             std::thread::sleep(Duration::from_millis(rng.range(10, 300)));
             collector = start(&dir);
@@ -606,13 +551,13 @@ fn kill_9_run(name: &str, n: usize, kill_collector: bool, daemon: bool) -> Strin
         clients += 1;
         client = start_client(&conf, &r, &dir, clients);
     }
-    stop(collector);
+    collector.stop();
     eprintln!(
         "kill -9 ({name}): {kills_c} client kills, {kills_s} collector kills, {:.1} s",
         t0.elapsed().as_secs_f64()
     );
     assert!(kills_c > 0 && (kills_s > 0 || !kill_collector));
-    let log = std::fs::read_to_string(dir.join("collected.log")).unwrap();
+    let log = std::fs::read_to_string(dir.join("audit.log")).unwrap();
     drop(r);
     log
 }
@@ -662,7 +607,7 @@ fn tls_client_reaches_a_tls_collector_and_is_refused_without_the_right_credentia
     }
     let port = free_port();
     let d = dir.display();
-    let collector = start_collector(
+    let mut collector = start_collector(
         &dir,
         port,
         &format!(
@@ -709,8 +654,8 @@ fn tls_client_reaches_a_tls_collector_and_is_refused_without_the_right_credentia
         assert_eq!(rc, 1, "{what}: {err}");
         assert!(err.contains("network failure"), "{what}: {err}");
     }
-    stop(collector);
-    let log = std::fs::read_to_string(dir.join("collected.log")).unwrap();
+    collector.stop();
+    let log = std::fs::read_to_string(dir.join("audit.log")).unwrap();
     assert_exactly_once(&log, 2000);
     assert!(
         !log.contains("n=999999"),
@@ -735,7 +680,7 @@ fn disk_replies_run_their_actions_and_unwritten_records_are_resent() {
     let dir = tmpdir("disk");
     // DISKLOW on every record: written, disk_low_action = exec runs once per reply.
     let port = free_port();
-    let c = start_test_collector_mode(&dir, port, "disklow");
+    let mut c = start_test_collector_mode(&dir, port, "disklow");
     let (alert, alert_out) = script(&dir, "alert");
     let conf = dir.join("remote.conf");
     write_conf(
@@ -747,8 +692,8 @@ fn disk_replies_run_their_actions_and_unwritten_records_are_resent() {
     );
     let (rc, err) = run_client(&conf, &records(20));
     assert_eq!(rc, 0, "{err}");
-    stop(c);
-    let log = std::fs::read_to_string(dir.join("collected.log")).unwrap();
+    c.stop();
+    let log = std::fs::read_to_string(dir.join("audit.log")).unwrap();
     assert_exactly_once(&log, 20);
     assert!(common::kernel::wait_for(
         || std::fs::read_to_string(&alert_out)
@@ -766,7 +711,7 @@ fn disk_replies_run_their_actions_and_unwritten_records_are_resent() {
     // program (RAUDIT_REMOTE_INIT in tests) with "1"; the record is sent again.
     let dir2 = tmpdir("disk2");
     let port = free_port();
-    let c = start_test_collector_mode(&dir2, port, "diskfull-once");
+    let mut c = start_test_collector_mode(&dir2, port, "diskfull-once");
     let (init, init_out) = script(&dir2, "init");
     write_conf(
         &conf,
@@ -790,8 +735,8 @@ fn disk_replies_run_their_actions_and_unwritten_records_are_resent() {
         err.contains("remote logging is switching system to single user mode due to remote server's disk is full"),
         "{err}"
     );
-    stop(c);
-    let log = std::fs::read_to_string(dir2.join("collected.log")).unwrap();
+    c.stop();
+    let log = std::fs::read_to_string(dir2.join("audit.log")).unwrap();
     assert_exactly_once(&log, 10);
     assert!(common::kernel::wait_for(
         || std::fs::read_to_string(&init_out).unwrap_or_default() == "1\n",
@@ -803,7 +748,7 @@ fn disk_replies_run_their_actions_and_unwritten_records_are_resent() {
 fn idle_client_sends_heartbeats() {
     let dir = tmpdir("hb");
     let port = free_port();
-    let c = start_test_collector(&dir, port);
+    let mut c = start_test_collector(&dir, port);
     let conf = dir.join("remote.conf");
     write_conf(
         &conf,
@@ -831,10 +776,7 @@ fn idle_client_sends_heartbeats() {
     );
     drop(stdin);
     assert_eq!(child.wait().unwrap().code(), Some(0));
-    stop(c);
+    c.stop();
     assert!(ok, "no heartbeats while idle");
-    assert_exactly_once(
-        &std::fs::read_to_string(dir.join("collected.log")).unwrap(),
-        1,
-    );
+    assert_exactly_once(&std::fs::read_to_string(dir.join("audit.log")).unwrap(), 1);
 }

@@ -10,7 +10,7 @@
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,134 +20,14 @@ use raudit_remote_proto::{
 };
 
 mod common;
+use common::collector::{free_port, Collector, BASE_CONF};
+use common::daemon::read;
 use common::kernel::{nix_kill, wait_for};
 use common::pki::{pki, Pki};
 use common::tmp::TempDir;
 
 fn tmpdir(tag: &str) -> TempDir {
     TempDir::new(&format!("rs-{tag}"))
-}
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("[::]:0")
-        .or_else(|_| std::net::TcpListener::bind("0.0.0.0:0"))
-        .unwrap();
-    l.local_addr().unwrap().port()
-}
-
-fn read(p: &Path) -> String {
-    String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned()
-}
-
-/// A `raudit daemon` collector in the background (`-n`), messages on stderr.
-struct Collector {
-    child: Option<Child>,
-    dir: PathBuf,
-    port: u16,
-}
-
-const BASE_CONF: &str = "local_events = no\nlog_format = RAW\nflush = none\nspace_left = 75\nadmin_space_left = 50\nuse_libwrap = no\n";
-
-impl Collector {
-    fn start(dir: &Path, extra: &str) -> Collector {
-        let port = free_port();
-        Self::start_on(dir, port, extra)
-    }
-
-    fn start_on(dir: &Path, port: u16, extra: &str) -> Collector {
-        Self::start_env(dir, port, extra, &[])
-    }
-
-    fn start_env(dir: &Path, port: u16, extra: &str, env: &[(&str, &str)]) -> Collector {
-        let conf = dir.join("conf");
-        std::fs::create_dir_all(&conf).unwrap();
-        std::fs::write(
-            conf.join("auditd.conf"),
-            format!(
-                "{BASE_CONF}log_file = {}/audit.log\ntcp_listen_port = {port}\n{extra}",
-                dir.display()
-            ),
-        )
-        .unwrap();
-        let err = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dir.join("stderr"))
-            .unwrap();
-        let before = read(&dir.join("stderr")).matches("Init complete").count();
-        let child = Command::new(env!("CARGO_BIN_EXE_raudit"))
-            .args(["daemon", "-n", "-c"])
-            .arg(&conf)
-            .arg("--pid-file")
-            .arg(dir.join("pid"))
-            .arg("--state-file")
-            .arg(dir.join("state"))
-            .env("RAUDIT_DAEMON_STDERR", "1")
-            .env("RAUDIT_DAEMON_INIT", "/bin/false")
-            .envs(env.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(err)
-            .spawn()
-            .expect("spawn raudit daemon");
-        let errf = dir.join("stderr");
-        assert!(
-            wait_for(
-                || read(&errf).matches("Init complete").count() > before,
-                Duration::from_secs(10)
-            ),
-            "collector did not start: {}",
-            read(&errf)
-        );
-        Collector {
-            child: Some(child),
-            dir: dir.to_path_buf(),
-            port,
-        }
-    }
-
-    fn log(&self) -> String {
-        read(&self.dir.join("audit.log"))
-    }
-
-    fn stderr(&self) -> String {
-        read(&self.dir.join("stderr"))
-    }
-
-    fn alive(&mut self) -> bool {
-        matches!(self.child.as_mut().map(|c| c.try_wait()), Some(Ok(None)))
-    }
-
-    fn connect(&self) -> TcpStream {
-        let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        s
-    }
-
-    /// SIGTERM and wait.
-    fn stop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            nix_kill(c.id() as i32, libc::SIGTERM);
-            let t = Instant::now();
-            while t.elapsed() < Duration::from_secs(5) {
-                if let Ok(Some(_)) = c.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            let _ = c.kill();
-            let _ = c.wait();
-            panic!("collector did not stop on SIGTERM");
-        }
-    }
-}
-
-impl Drop for Collector {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
 }
 
 fn rec(node: &str, i: usize) -> String {

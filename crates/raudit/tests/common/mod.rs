@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests (each test binary uses a subset).
 #![allow(dead_code)]
 
+pub mod collector;
 pub mod daemon;
 pub mod digest;
 pub mod kernel;
