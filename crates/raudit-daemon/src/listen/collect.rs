@@ -58,8 +58,12 @@ pub struct Collector {
     run: Vec<NetRecord>,
     /// Test hook (`RAUDIT_COLLECTOR_CRASH_AFTER=N`): SIGKILL itself once N
     /// remote records are in the log, before their state is saved — the
-    /// worst moment for a crash.
+    /// worst moment for a crash. Only in builds with the `test-hooks`
+    /// feature (the raudit crate's test builds); a normal build ignores
+    /// the variable.
+    #[cfg(feature = "test-hooks")]
     crash_after: Option<u64>,
+    #[cfg(feature = "test-hooks")]
     written: u64,
     /// Connections that had a record refused: nothing more of theirs is
     /// written (they are being closed).
@@ -97,9 +101,11 @@ impl Collector {
             log_file: cfg.log_file.clone(),
             distribute: cfg.distribute_network,
             run: Vec::new(),
+            #[cfg(feature = "test-hooks")]
             crash_after: std::env::var("RAUDIT_COLLECTOR_CRASH_AFTER")
                 .ok()
                 .and_then(|v| v.parse().ok()),
+            #[cfg(feature = "test-hooks")]
             written: 0,
             refused: std::collections::HashSet::new(),
         }
@@ -262,9 +268,12 @@ impl Collector {
             }
             return;
         }
-        self.written += fresh.iter().filter(|f| **f).count() as u64;
-        if self.crash_after.is_some_and(|n| self.written >= n) {
-            let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGKILL);
+        #[cfg(feature = "test-hooks")]
+        {
+            self.written += fresh.iter().filter(|f| **f).count() as u64;
+            if self.crash_after.is_some_and(|n| self.written >= n) {
+                let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGKILL);
+            }
         }
         if !entries.is_empty() {
             self.store().commit(&entries);
