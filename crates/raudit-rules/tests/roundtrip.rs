@@ -173,6 +173,16 @@ proptest! {
         let printed = Lister::new(Some(Machine::X86_64), true).list(std::slice::from_ref(&back), None);
         let printed = String::from_utf8(printed).unwrap();
         let printed = printed.trim_end().replace("/var/log/x y", "/var/log/x\\ y");
+        // With -i, auditctl interprets a0-a3 of a single-syscall rule (personality
+        // a0=0 prints PER_LINUX); neither auditctl nor raudit reads that back.
+        let interpreted_arg = printed.split(" -F ").any(|w| {
+            let b = w.as_bytes();
+            b.len() > 3 && b[0] == b'a' && (b'0'..=b'3').contains(&b[1]) && {
+                let v = w[2..].trim_start_matches(['=', '!', '<', '>', '&']);
+                !v.starts_with("0x") && !v.starts_with(|c: char| c.is_ascii_digit())
+            }
+        });
+        prop_assume!(!interpreted_arg);
         let again = rule_of(&printed);
         prop_assert!(again.is_some(), "printed form does not parse: {}", printed);
         prop_assert_eq!(again.unwrap(), rule, "{} -> {}", line, printed);
