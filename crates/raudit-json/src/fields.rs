@@ -105,6 +105,29 @@ fn find_delim(s: &[u8], from: usize, end: usize, eq: bool) -> usize {
 
 /// Appends the pieces of `text[start..end]` to `out`.
 pub fn split(text: &[u8], start: usize, end: usize, nested: bool, out: &mut Vec<Field>) {
+    split_with(text, start, end, nested, out, find_delim);
+}
+
+/// The first space (or also `=` when `eq`) in `s[from..end]`, or `end`, one
+/// byte at a time: the reference [`find_delim`] is checked against (tests).
+#[cfg(test)]
+fn plain_delim(s: &[u8], from: usize, end: usize, eq: bool) -> usize {
+    s[from..end]
+        .iter()
+        .position(|&c| c == b' ' || (eq && c == b'='))
+        .map_or(end, |p| from + p)
+}
+
+/// [`split`] with `find(text, from, end, eq)` as the delimiter search.
+/// Generic, so each finder gets its own copy with the search inlined.
+fn split_with<F: Fn(&[u8], usize, usize, bool) -> usize + Copy>(
+    text: &[u8],
+    start: usize,
+    end: usize,
+    nested: bool,
+    out: &mut Vec<Field>,
+    find: F,
+) {
     let end = end.min(text.len());
     if start >= end {
         return;
@@ -116,13 +139,9 @@ pub fn split(text: &[u8], start: usize, end: usize, nested: bool, out: &mut Vec<
             continue;
         }
         // the first space or '=' of the token
-        let j = find_delim(text, i, end, true);
+        let j = find(text, i, end, true);
         if j == end || text[j] == b' ' || j == i {
-            let tok_end = if j == i {
-                find_delim(text, j, end, false)
-            } else {
-                j
-            };
+            let tok_end = if j == i { find(text, j, end, false) } else { j };
             out.push(Field {
                 kind: Kind::Word,
                 name: (i as u32, i as u32),
@@ -139,7 +158,7 @@ pub fn split(text: &[u8], start: usize, end: usize, nested: bool, out: &mut Vec<
                 let close = memchr::memchr(b'"', &text[v + 1..end]).map(|c| v + 1 + c + 1);
                 let vend = match close {
                     Some(c) => c,
-                    None => find_delim(text, v, end, false),
+                    None => find(text, v, end, false),
                 };
                 out.push(Field {
                     kind: Kind::Pair,
@@ -158,13 +177,13 @@ pub fn split(text: &[u8], start: usize, end: usize, nested: bool, out: &mut Vec<
                             name,
                             val: ((v + 1) as u32, c as u32),
                         });
-                        split(text, v + 1, c, true, out);
+                        split_with(text, v + 1, c, true, out, find);
                         let n = (out.len() - at - 1) as u32;
                         out[at].kind = Kind::Nested(n);
                         i = c + 1;
                     }
                     None => {
-                        let tok_end = find_delim(text, v, end, false);
+                        let tok_end = find(text, v, end, false);
                         out.push(Field {
                             kind: Kind::Pair,
                             name,
@@ -175,102 +194,7 @@ pub fn split(text: &[u8], start: usize, end: usize, nested: bool, out: &mut Vec<
                 }
             }
             _ => {
-                let tok_end = find_delim(text, v, end, false);
-                out.push(Field {
-                    kind: Kind::Pair,
-                    name,
-                    val: (v as u32, tok_end as u32),
-                });
-                i = tok_end;
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-/// The next space in `s[from..end]` (or `end`): a plain loop over the first bytes
-/// (most values are short), memchr beyond.
-fn next_space_ref(s: &[u8], from: usize, end: usize) -> usize {
-    let near = end.min(from + 16);
-    if let Some(p) = s[from..near].iter().position(|&c| c == b' ') {
-        return from + p;
-    }
-    if near == end {
-        return end;
-    }
-    memchr::memchr(b' ', &s[near..end]).map_or(end, |i| near + i)
-}
-
-/// The plain loop [`split`] is checked against (tests).
-#[cfg(test)]
-pub(crate) fn split_ref(text: &[u8], start: usize, end: usize, nested: bool, out: &mut Vec<Field>) {
-    let mut i = start;
-    while i < end {
-        if text[i] == b' ' {
-            i += 1;
-            continue;
-        }
-        // the name: up to the first '=' or space (one pass; names are short)
-        let j = text[i..end]
-            .iter()
-            .position(|&c| c == b' ' || c == b'=')
-            .map_or(end, |p| i + p);
-        if j == end || text[j] == b' ' || j == i {
-            let tok_end = if j == i {
-                next_space_ref(text, j, end)
-            } else {
-                j
-            };
-            out.push(Field {
-                kind: Kind::Word,
-                name: (i as u32, i as u32),
-                val: (i as u32, tok_end as u32),
-            });
-            i = tok_end;
-            continue;
-        }
-        let eq = j;
-        let v = eq + 1;
-        let name = (i as u32, eq as u32);
-        match text.get(v) {
-            Some(b'"') if v < end => {
-                let close = memchr::memchr(b'"', &text[v + 1..end]).map(|c| v + 1 + c + 1);
-                let vend = close.unwrap_or_else(|| next_space_ref(text, v, end));
-                out.push(Field {
-                    kind: Kind::Pair,
-                    name,
-                    val: (v as u32, vend as u32),
-                });
-                i = vend;
-            }
-            Some(b'\'') if v < end && !nested => {
-                let close = memchr::memrchr(b'\'', &text[v + 1..end]).map(|c| v + 1 + c);
-                match close {
-                    Some(c) => {
-                        let at = out.len();
-                        out.push(Field {
-                            kind: Kind::Nested(0),
-                            name,
-                            val: ((v + 1) as u32, c as u32),
-                        });
-                        split_ref(text, v + 1, c, true, out);
-                        let n = (out.len() - at - 1) as u32;
-                        out[at].kind = Kind::Nested(n);
-                        i = c + 1;
-                    }
-                    None => {
-                        let tok_end = next_space_ref(text, v, end);
-                        out.push(Field {
-                            kind: Kind::Pair,
-                            name,
-                            val: (v as u32, tok_end as u32),
-                        });
-                        i = tok_end;
-                    }
-                }
-            }
-            _ => {
-                let tok_end = next_space_ref(text, v, end);
+                let tok_end = find(text, v, end, false);
                 out.push(Field {
                     kind: Kind::Pair,
                     name,
@@ -338,7 +262,7 @@ mod tests {
             t.extend_from_slice(&body);
             let (mut x, mut y) = (Vec::new(), Vec::new());
             split(&t, b, t.len(), false, &mut x);
-            split_ref(&t, b, t.len(), false, &mut y);
+            split_with(&t, b, t.len(), false, &mut y, plain_delim);
             proptest::prop_assert_eq!(x, y);
         }
     }
