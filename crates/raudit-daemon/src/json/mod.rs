@@ -199,8 +199,18 @@ impl LiveJson {
 
 /// Reads a `raudit_json_settings` file: `name = value` lines, `#` comments.
 pub fn load_settings(path: &str) -> Result<Settings, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let mut s = Settings::default();
+    read_name_values(path, |k, v| s.set(k, v))?;
+    Ok(s)
+}
+
+/// Reads `path` as `name = value` lines (blank lines and `#` comments skipped)
+/// and hands each pair, trimmed, to `set`; errors name the file and line.
+fn read_name_values(
+    path: &str,
+    mut set: impl FnMut(&str, &str) -> Result<(), String>,
+) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     for (n, line) in text.lines().enumerate() {
         let l = line.trim();
         if l.is_empty() || l.starts_with('#') {
@@ -209,10 +219,9 @@ pub fn load_settings(path: &str) -> Result<Settings, String> {
         let (k, v) = l
             .split_once('=')
             .ok_or_else(|| format!("{path}:{}: expected name = value", n + 1))?;
-        s.set(k.trim(), v.trim())
-            .map_err(|e| format!("{path}:{}: {e}", n + 1))?;
+        set(k.trim(), v.trim()).map_err(|e| format!("{path}:{}: {e}", n + 1))?;
     }
-    Ok(s)
+    Ok(())
 }
 
 enum Msg {
@@ -414,20 +423,19 @@ impl PluginOptions {
     /// Reads a plugin configuration file (`name = value` lines, `#` comments);
     /// errors name the file and line.
     pub fn load(&mut self, path: &str) -> Result<(), String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-        for (n, line) in text.lines().enumerate() {
-            let l = line.trim();
-            if l.is_empty() || l.starts_with('#') {
-                continue;
-            }
-            let (k, v) = l
-                .split_once('=')
-                .ok_or_else(|| format!("{path}:{}: expected name = value", n + 1))?;
-            self.set(k.trim(), v.trim())
-                .map_err(|e| format!("{path}:{}: {e}", n + 1))?;
-        }
-        Ok(())
+        read_name_values(path, |k, v| self.set(k, v))
     }
+}
+
+/// Whether a plugin stream starts with an audisp binary header: the version
+/// (0 or 1) then the header length (16), host-endian `u32`s.
+fn is_binary_header(head: &[u8]) -> bool {
+    let word = |i: usize| {
+        head.get(i..i + 4)
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_ne_bytes)
+    };
+    matches!(word(0), Some(0 | 1)) && word(4) == Some(raudit_wire::audisp::HEADER_LEN as u32)
 }
 
 /// How long a SIGTERM'd plugin keeps reading stdin for records already sent
@@ -448,7 +456,7 @@ pub fn plugin_main(opts: PluginOptions) -> i32 {
     use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
     use nix::sys::signal::{SigSet, Signal};
     use nix::sys::signalfd::{SfdFlags, SignalFd};
-    use raudit_wire::audisp::{BinaryDecoder, Layout, LineDecoder, HEADER_LEN, MAX_LINE};
+    use raudit_wire::audisp::{BinaryDecoder, Layout, LineDecoder, MAX_LINE};
     use std::os::fd::AsFd;
 
     let mut sigs = SigSet::empty();
@@ -490,6 +498,7 @@ pub fn plugin_main(opts: PluginOptions) -> i32 {
     let mut stdin_l = stdin.lock();
     let mut buf = vec![0u8; 1 << 18];
     let mut first = true;
+    let mut head = Vec::new();
     let mut binary = false;
     let mut bin = BinaryDecoder::new(Layout::Padded);
     let mut lines = LineDecoder::new(MAX_LINE);
@@ -536,21 +545,26 @@ pub fn plugin_main(opts: PluginOptions) -> i32 {
                 match stdin_l.read(&mut buf) {
                     Ok(n) => break n,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(_) => break 0,
+                    Err(e) => {
+                        eprintln!("raudit json --plugin: reading stdin: {e}");
+                        status = 1;
+                        break 'run;
+                    }
                 }
             };
             if n == 0 {
                 break;
             }
-            let data = &buf[..n];
+            let mut data = &buf[..n];
             if first {
+                // the format is decided on the first 8 bytes, however they arrive
+                head.extend_from_slice(data);
+                if head.len() < 8 {
+                    continue;
+                }
                 first = false;
-                // a binary header starts with ver 0 or 1 as a host-endian u32, then hlen 16
-                binary = data.len() >= 8
-                    && data[1..4] == [0, 0, 0]
-                    && data[0] <= 1
-                    && u32::from_ne_bytes([data[4], data[5], data[6], data[7]])
-                        == HEADER_LEN as u32;
+                binary = is_binary_header(&head);
+                data = &head;
             }
             if binary {
                 bin.feed(data);
@@ -575,6 +589,9 @@ pub fn plugin_main(opts: PluginOptions) -> i32 {
                     }
                 }
             }
+            if !head.is_empty() {
+                head = Vec::new();
+            }
         }
         live.idle_check();
         if !status_every.is_zero() && last_status.elapsed() >= status_every {
@@ -591,6 +608,10 @@ pub fn plugin_main(opts: PluginOptions) -> i32 {
             return 1;
         }
         live.out.clear();
+    }
+    if first && !head.is_empty() {
+        // fewer than 8 bytes in all: a (short) string-format stream
+        lines.feed(&head);
     }
     if !binary {
         if let Some(l) = lines.finish() {
@@ -633,4 +654,44 @@ pub fn sink_from_config(
         Duration::from_secs(u64::from(cfg.json_status_interval)),
         loss,
     ))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_header_detected_in_host_order() {
+        let hdr = |ver: u32, hlen: u32| {
+            let mut h = ver.to_ne_bytes().to_vec();
+            h.extend_from_slice(&hlen.to_ne_bytes());
+            h.extend_from_slice(&[0; 8]);
+            h
+        };
+        assert!(is_binary_header(&hdr(0, 16)));
+        assert!(is_binary_header(&hdr(1, 16)));
+        assert!(!is_binary_header(&hdr(2, 16)));
+        assert!(!is_binary_header(&hdr(1, 17)));
+        assert!(!is_binary_header(&hdr(1, 16)[..7]));
+        assert!(!is_binary_header(b"type=SYSCALL msg=audit(1.2:3): x=1\n"));
+    }
+
+    #[test]
+    fn name_value_files_name_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("json.conf");
+        std::fs::write(&p, "# c\n\noutput = stdout\nnonsense\n").unwrap();
+        let p = p.to_str().unwrap();
+        let mut seen = Vec::new();
+        let e = read_name_values(p, |k, v| {
+            seen.push((k.to_string(), v.to_string()));
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(seen, [("output".to_string(), "stdout".to_string())]);
+        assert_eq!(e, format!("{p}:4: expected name = value"));
+        std::fs::write(dir.path().join("json.conf"), "x = 1\n").unwrap();
+        let e = read_name_values(p, |_, _| Err("bad".into())).unwrap_err();
+        assert_eq!(e, format!("{p}:1: bad"));
+    }
 }
