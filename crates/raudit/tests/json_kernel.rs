@@ -12,24 +12,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::daemon::{auditctl, read, registered, start_raudit, tmpdir, write_conf};
+use common::json::{argv, json_lines_so_far};
 use common::kernel::{guard, nix_kill, wait_for};
-
-fn json_lines(p: &Path) -> Vec<serde_json::Value> {
-    read(p)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
-}
-
-fn argv(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 #[test]
 fn ancestry_script_cgroup_env_labels() {
@@ -99,8 +83,9 @@ fn ancestry_script_cgroup_env_labels() {
     assert!(st.success());
     auditctl(&["-D"]);
     let json = d.join("json.log");
-    let found =
-        |want: &dyn Fn(&serde_json::Value) -> bool| json_lines(&json).into_iter().find(|e| want(e));
+    let found = |want: &dyn Fn(&serde_json::Value) -> bool| {
+        json_lines_so_far(&json).into_iter().find(|e| want(e))
+    };
     let is_script = |e: &serde_json::Value| {
         argv(&e["EXECVE"]["ARGV"]).get(1).map(String::as_str) == Some(script.to_str().unwrap())
     };
@@ -217,7 +202,7 @@ fn status_objects_report_kernel_loss() {
     auditctl(&["-D"]);
     let json = d.join("json.log");
     let lost = || {
-        json_lines(&json)
+        json_lines_so_far(&json)
             .iter()
             .filter_map(|e| e["RAUDIT_STATUS"]["kernel_lost"].as_u64())
             .max()
@@ -232,7 +217,7 @@ fn status_objects_report_kernel_loss() {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    let last = json_lines(&json)
+    let last = json_lines_so_far(&json)
         .into_iter()
         .rfind(|e| e.get("RAUDIT_STATUS").is_some())
         .unwrap();

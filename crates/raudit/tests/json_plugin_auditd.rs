@@ -23,36 +23,12 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::daemon::{auditctl, read, registered};
+use common::json::{argv, json_lines};
 use common::kernel::{guard, nix_kill, wait_for};
+use common::tmp::TempDir;
 
 const AUDITD: &str = "/sbin/auditd";
 const AUID: &str = "4343";
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("raudit-jpa-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    for sub in ["log", "conf", "plugins"] {
-        std::fs::create_dir_all(d.join(sub)).unwrap();
-    }
-    d
-}
-
-fn json_lines(p: &Path) -> Vec<serde_json::Value> {
-    read(p)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
-fn argv(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 /// The pids of `parent`'s children whose exe is `exe`.
 fn children_running(parent: u32, exe: &Path) -> Vec<u32> {
@@ -184,7 +160,10 @@ fn run(format: &str, log_format: &str, hup: bool) {
     let Some(mut g) = guard(&format!("json_plugin_auditd::{tag}")) else {
         return;
     };
-    let d = tmpdir(&tag);
+    let d = g.own(TempDir::with_subdirs(
+        &format!("jpa-{tag}"),
+        &["log", "conf", "plugins"],
+    ));
     let out = d.join("out.json");
     let watched = d.join("watched");
     std::fs::write(&watched, "").unwrap();

@@ -4,6 +4,7 @@
 pub mod collector;
 pub mod daemon;
 pub mod digest;
+pub mod json;
 pub mod kernel;
 pub mod pki;
 pub mod tmp;
