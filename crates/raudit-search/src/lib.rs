@@ -39,6 +39,19 @@ pub(crate) fn rotated_name(log_file: &[u8], n: usize) -> Vec<u8> {
     v
 }
 
+/// Says on stderr that `n` events of `path` were skipped because the file no
+/// longer held their records when they were read back (it was truncated or
+/// rewritten while being read); nothing when `n` is 0.
+pub(crate) fn warn_unreadable(stderr: &mut dyn std::io::Write, path: &[u8], n: u64) {
+    if n > 0 {
+        let _ = writeln!(
+            stderr,
+            "{}: changed while being read: {n} event(s) could not be read back and were skipped",
+            String::from_utf8_lossy(path)
+        );
+    }
+}
+
 /// `strerror` text for an I/O error (as the C tools print it).
 pub fn strerror(e: &std::io::Error) -> String {
     match e.raw_os_error() {

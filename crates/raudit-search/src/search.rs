@@ -56,6 +56,8 @@ struct Run<'a> {
     /// later (see `Assembler::add_piece_lazy`).
     lazy_ok: bool,
     src: Option<File>,
+    /// Events skipped because `src` no longer held their records.
+    unreadable: u64,
 }
 
 impl Run<'_> {
@@ -173,10 +175,12 @@ impl Run<'_> {
             return false;
         };
         use std::os::unix::fs::FileExt;
-        ev.fill(&mut |pos, len, buf| {
+        let ok = ev.fill(&mut |pos, len, buf| {
             buf.resize(len, 0);
             f.read_exact_at(buf, pos).is_ok()
-        })
+        });
+        self.unreadable += u64::from(!ok);
+        ok
     }
 
     fn print(&mut self, ev: &Event) {
@@ -242,6 +246,7 @@ impl Run<'_> {
                     self.src = f.try_clone().ok();
                 }
                 self.read(f);
+                crate::warn_unreadable(self.stderr, path, std::mem::take(&mut self.unreadable));
                 if self.chk_error {
                     EXIT_CHECKPOINT
                 } else {
@@ -444,6 +449,7 @@ fn run(
         all,
         lazy_ok: false,
         src: None,
+        unreadable: 0,
     };
     let mut from_stdin = false;
     let mut rc = if !files.is_empty() {

@@ -310,6 +310,8 @@ struct Run<'a> {
     progress: Option<indicatif::ProgressBar>,
     /// The file being read, for lazy reads (see [`Front::lazy`]).
     src: Option<File>,
+    /// Events skipped because `src` no longer held their records.
+    unreadable: u64,
     /// A progress bar may be shown (the command-line entry point, not tests).
     want_progress: bool,
 }
@@ -559,10 +561,12 @@ impl Run<'_> {
             return false;
         };
         use std::os::unix::fs::FileExt;
-        ev.fill(&mut |pos, len, buf| {
+        let ok = ev.fill(&mut |pos, len, buf| {
             buf.resize(len, 0);
             f.read_exact_at(buf, pos).is_ok()
-        })
+        });
+        self.unreadable += u64::from(!ok);
+        ok
     }
 
     /// Reads one input to its end; `name` is what the log time report prints.
@@ -725,6 +729,7 @@ impl Run<'_> {
                 } else {
                     self.read(f, path);
                 }
+                crate::warn_unreadable(self.stderr, path, std::mem::take(&mut self.unreadable));
                 0
             }
             Err(e) => {
@@ -1073,6 +1078,7 @@ fn run_main(
         }),
         progress: None,
         src: None,
+        unreadable: 0,
         want_progress,
     };
     let rc = if let Some(input) = &opts.input {
