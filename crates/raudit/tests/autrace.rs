@@ -4,15 +4,12 @@
 //! says "No rules" after each. Needs root (CAP_AUDIT_CONTROL) and no audit daemon
 //! registered; otherwise the kernel cases are skipped with a message.
 
-use std::os::fd::AsRawFd;
 use std::process::{Command, Stdio};
 use std::thread::sleep;
 use std::time::Duration;
 
 mod common;
 use common::tmp::TempDir;
-
-const LOCK: &str = "/tmp/raudit-kernel.lock";
 
 fn raudit() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_raudit"));
@@ -35,23 +32,6 @@ fn status_field(name: &str) -> Option<String> {
     auditctl(&["-s"])
         .lines()
         .find_map(|l| l.strip_prefix(&format!("{name} ")).map(str::to_string))
-}
-
-/// Holds the kernel lock for the test's duration.
-struct Locked {
-    _file: std::fs::File,
-}
-
-fn lock() -> Locked {
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(LOCK)
-        .expect("lock file");
-    // SAFETY: flock on an open descriptor.
-    assert_eq!(unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) }, 0);
-    Locked { _file: f }
 }
 
 fn can_run() -> Option<&'static str> {
@@ -96,7 +76,9 @@ fn wait_for_rules(n: usize) {
 
 #[test]
 fn autrace_on_the_kernel() {
-    let _l = lock();
+    let Some(_g) = common::kernel::guard("autrace_on_the_kernel") else {
+        return;
+    };
     if let Some(why) = can_run() {
         eprintln!("SKIPPED autrace kernel test: {why}");
         return;
@@ -207,7 +189,7 @@ fn autrace_on_the_kernel() {
 
 #[test]
 fn autrace_bad_input() {
-    let _l = lock();
+    let _l = common::kernel::lock();
     // These fail before any kernel access (or after only reading the rule count).
     let run = |args: &[&str]| raudit().arg("autrace").args(args).output().expect("run");
     let o = run(&[]);

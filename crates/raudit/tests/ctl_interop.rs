@@ -12,28 +12,13 @@
 //! pid that does not run, and restores the status fields it may change.
 //! Skips loudly without root, without auditctl, or without the corpus.
 
-use std::fs::File;
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use raudit_netlink::AuditSocket;
 
-struct KernelLock {
-    _f: File,
-}
-
-fn lock() -> KernelLock {
-    let f = File::options()
-        .create(true)
-        .append(true)
-        .open("/tmp/raudit-kernel.lock")
-        .expect("lock file");
-    // SAFETY: flock on a valid descriptor.
-    assert_eq!(unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) }, 0);
-    KernelLock { _f: f }
-}
+mod common;
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -111,48 +96,10 @@ fn sanitize(content: &str) -> String {
     out
 }
 
-struct Saved {
-    status: raudit_wire::AuditStatus,
-}
-
-fn save() -> Saved {
-    let mut s = AuditSocket::open().unwrap();
-    Saved {
-        status: s.get_status().unwrap(),
-    }
-}
-
-fn restore(saved: &Saved) {
+/// Deletes every rule and puts the kernel's settings back as the guard found them.
+fn restore(saved: &raudit_wire::AuditStatus) {
     let _ = run("auditctl", &["-D"]);
-    let mut s = AuditSocket::open().unwrap();
-    let st = &saved.status;
-    let now = s.get_status().unwrap();
-    if now.backlog_limit != st.backlog_limit {
-        s.set_backlog_limit(st.backlog_limit).unwrap();
-    }
-    if now.rate_limit != st.rate_limit {
-        s.set_rate_limit(st.rate_limit).unwrap();
-    }
-    if now.failure != st.failure && st.failure < 2 {
-        s.set_failure(st.failure).unwrap();
-    }
-    if now.backlog_wait_time != st.backlog_wait_time {
-        if let Some(b) = st.backlog_wait_time {
-            s.set_backlog_wait_time(b).unwrap();
-        }
-    }
-    if now.enabled != st.enabled && st.enabled < 2 {
-        s.set_enabled(st.enabled).unwrap();
-    }
-    // Loading hundreds of rules queues CONFIG_CHANGE records faster than
-    // kauditd drains them: put the counters back if they started at 0.
-    let now = s.get_status().unwrap();
-    if st.lost == 0 && now.lost != 0 {
-        let _ = s.reset_lost();
-    }
-    if st.backlog_wait_time_actual == Some(0) && now.backlog_wait_time_actual != Some(0) {
-        let _ = s.reset_backlog_wait_time_actual();
-    }
+    common::kernel::restore_status(saved).unwrap();
 }
 
 fn preconditions(test: &str) -> bool {
@@ -186,7 +133,7 @@ fn files_under(dir: &Path, ext: &[&str]) -> Vec<PathBuf> {
 
 /// Load `file` with each tool and compare. Returns a description of the
 /// differences (empty when identical).
-fn compare_file(file: &Path, tmp: &Path, saved: &Saved) -> String {
+fn compare_file(file: &Path, tmp: &Path, saved: &raudit_wire::AuditStatus) -> String {
     let content = std::fs::read_to_string(file).unwrap_or_default();
     std::fs::write(tmp, sanitize(&content)).unwrap();
     std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(0o600)).unwrap();
@@ -255,13 +202,15 @@ fn run_suite(test: &str, files: Vec<PathBuf>) {
     if !preconditions(test) {
         return;
     }
-    let _l = lock();
+    let Some(g) = common::kernel::guard(test) else {
+        return;
+    };
     let mut s = AuditSocket::open().unwrap();
     if !s.list_rules().unwrap().is_empty() {
         eprintln!("SKIP {test}: rules are loaded on this machine; not touching them");
         return;
     }
-    let saved = save();
+    let saved = g.saved;
     let tmp = std::env::temp_dir().join(format!("raudit-ctl-interop-{}.rules", std::process::id()));
     let mut report = String::new();
     let result = std::panic::catch_unwind(|| {

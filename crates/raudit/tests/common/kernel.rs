@@ -64,27 +64,73 @@ impl Drop for KernelGuard {
                 if now.pid != 0 && now.pid == std::process::id() {
                     let _ = s.set_pid(0);
                 }
-                let st = &self.saved;
-                if now.enabled != st.enabled && st.enabled < 2 {
-                    let _ = s.set_enabled(st.enabled);
-                }
-                if now.backlog_limit != st.backlog_limit {
-                    let _ = s.set_backlog_limit(st.backlog_limit);
-                }
-                if let Some(b) = st.backlog_wait_time {
-                    if now.backlog_wait_time != Some(b) {
-                        let _ = s.set_backlog_wait_time(b);
-                    }
-                }
             }
         }
+        let _ = restore_status(&self.saved);
     }
+}
+
+/// Puts the kernel's settings back as in `saved`: `backlog_limit`,
+/// `rate_limit`, `failure` (never to 2), `backlog_wait_time`, `enabled`
+/// (never to 2), and resets the `lost` and `backlog_wait_time_actual`
+/// counters if they were 0 (loading many rules can overflow the backlog with
+/// CONFIG_CHANGE records). The first failure is returned; the rest is still tried.
+pub fn restore_status(saved: &raudit_wire::AuditStatus) -> Result<(), String> {
+    let mut s = AuditSocket::open().map_err(|e| e.to_string())?;
+    let st = saved;
+    let now = s.get_status().map_err(|e| e.to_string())?;
+    let mut res = Ok(());
+    let mut note = |r: Result<(), raudit_netlink::NetlinkError>, what: &str| {
+        if let Err(e) = r {
+            if res.is_ok() {
+                res = Err(format!("restoring {what}: {e}"));
+            }
+        }
+    };
+    if now.backlog_limit != st.backlog_limit {
+        note(s.set_backlog_limit(st.backlog_limit), "backlog_limit");
+    }
+    if now.rate_limit != st.rate_limit {
+        note(s.set_rate_limit(st.rate_limit), "rate_limit");
+    }
+    if now.failure != st.failure && st.failure < 2 {
+        note(s.set_failure(st.failure), "failure");
+    }
+    if let Some(b) = st.backlog_wait_time {
+        if now.backlog_wait_time != Some(b) {
+            note(s.set_backlog_wait_time(b), "backlog_wait_time");
+        }
+    }
+    if now.enabled != st.enabled && st.enabled < 2 {
+        note(s.set_enabled(st.enabled), "enabled");
+    }
+    if let Ok(now) = s.get_status() {
+        if st.lost == 0 && now.lost != 0 {
+            let _ = s.reset_lost();
+        }
+        if st.backlog_wait_time_actual == Some(0) && now.backlog_wait_time_actual != Some(0) {
+            let _ = s.reset_backlog_wait_time_actual();
+        }
+    }
+    res
 }
 
 /// kill(2).
 pub fn nix_kill(pid: i32, sig: i32) -> i32 {
     // SAFETY: plain kill(2).
     unsafe { libc::kill(pid, sig) }
+}
+
+/// Waits for and takes the machine-wide kernel lock (held while the file lives).
+pub fn lock() -> File {
+    let f = File::options()
+        .create(true)
+        .append(true)
+        .open("/tmp/raudit-kernel.lock")
+        .expect("lock file");
+    // SAFETY: flock on a valid descriptor.
+    assert_eq!(unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) }, 0);
+    f
 }
 
 /// Takes the lock and checks the kernel can be used; None (with a loud
@@ -95,13 +141,7 @@ pub fn guard(test: &str) -> Option<KernelGuard> {
         eprintln!("SKIP {test}: needs root");
         return None;
     }
-    let f = File::options()
-        .create(true)
-        .append(true)
-        .open("/tmp/raudit-kernel.lock")
-        .expect("lock file");
-    // SAFETY: flock on a valid descriptor.
-    assert_eq!(unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) }, 0);
+    let f = lock();
     let mut s = AuditSocket::open().expect("audit socket");
     let saved = s.get_status().expect("status");
     if saved.pid != 0 {
