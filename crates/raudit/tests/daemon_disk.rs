@@ -22,38 +22,7 @@ use raudit_netlink::AuditSocket;
 mod common;
 use common::daemon::{read, registered, start_raudit, status, tmpdir, write_conf_log};
 use common::kernel::{guard, nix_kill, wait_for, KernelGuard};
-
-/// A tmpfs mounted for the test; unmounted on drop.
-struct Tmpfs(PathBuf);
-
-impl Tmpfs {
-    fn mount(dir: &Path, size: &str) -> Tmpfs {
-        std::fs::create_dir_all(dir).unwrap();
-        let st = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700")])
-            .arg("raudit-test")
-            .arg(dir)
-            .status()
-            .expect("mount");
-        assert!(st.success(), "mount tmpfs on {}", dir.display());
-        Tmpfs(dir.to_path_buf())
-    }
-
-    fn remount(&self, opt: &str) {
-        let st = Command::new("mount")
-            .args(["-o", &format!("remount,{opt}")])
-            .arg(&self.0)
-            .status()
-            .expect("mount");
-        assert!(st.success(), "remount {opt}");
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
-    }
-}
+use common::tmp::Tmpfs;
 
 /// One daemon run: its directory, tmpfs, pid and a control socket.
 struct Run {
@@ -151,7 +120,7 @@ fn syslog_single_suspend_readonly_resume() {
         return;
     };
     let d = g.own(tmpdir("disk-a"));
-    let fs = Tmpfs::mount(&d.join("mnt"), "4m");
+    let fs = Tmpfs::mount(&d.join("mnt"), "4m").unwrap();
     script(&d.join("init"), &d.join("init.out"));
     let mut r = start(
         &mut g,
@@ -241,7 +210,7 @@ fn exec_and_halt_actions() {
         return;
     };
     let d = g.own(tmpdir("disk-b"));
-    let fs = Tmpfs::mount(&d.join("mnt"), "4m");
+    let fs = Tmpfs::mount(&d.join("mnt"), "4m").unwrap();
     script(&d.join("sl.sh"), &d.join("sl.out"));
     script(&d.join("df.sh"), &d.join("df.out"));
     script(&d.join("init"), &d.join("init.out"));
@@ -317,7 +286,7 @@ fn rotate_on_space_and_size_and_keep_logs() {
         return;
     };
     let d = g.own(tmpdir("disk-c"));
-    let fs = Tmpfs::mount(&d.join("mnt"), "4m");
+    let fs = Tmpfs::mount(&d.join("mnt"), "4m").unwrap();
     let mnt = d.join("mnt");
     let mut r = start(
         &mut g,
@@ -443,7 +412,7 @@ fn read_only_log_at_start() {
         return;
     };
     let d = g.own(tmpdir("ro"));
-    let fs = Tmpfs::mount(&d.join("mnt"), "1m");
+    let fs = Tmpfs::mount(&d.join("mnt"), "1m").unwrap();
     fs.remount("ro");
     write_conf_log(
         &d,

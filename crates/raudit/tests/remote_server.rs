@@ -9,7 +9,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,7 +24,7 @@ use common::collector::{free_port, Collector, BASE_CONF};
 use common::daemon::read;
 use common::kernel::{nix_kill, wait_for};
 use common::pki::{pki, Pki};
-use common::tmp::TempDir;
+use common::tmp::{TempDir, Tmpfs};
 
 fn tmpdir(tag: &str) -> TempDir {
     TempDir::new(&format!("rs-{tag}"))
@@ -1496,31 +1496,18 @@ fn raudit_remote_over_tls_to_raudit_daemon() {
     assert!(!log.contains("op=tls"), "{log}");
 }
 
-/// Unmounts a test tmpfs on drop.
-struct Tmpfs(PathBuf);
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
-    }
-}
-
 /// A full disk: records are answered DISKFULL "disk full" (not written).
 #[test]
 fn disk_full_is_answered_diskfull() {
     let d = tmpdir("diskfull");
     let mnt = d.join("mnt");
-    std::fs::create_dir_all(&mnt).unwrap();
-    let ok = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
-        .arg(&mnt)
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    if !ok {
-        eprintln!("SKIP disk_full_is_answered_diskfull: cannot mount a tmpfs");
-        return;
-    }
-    let _m = Tmpfs(mnt.clone());
+    let _m = match Tmpfs::mount(&mnt, "256k") {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("SKIP disk_full_is_answered_diskfull: {e}");
+            return;
+        }
+    };
     let port = free_port();
     let conf = d.join("conf");
     std::fs::create_dir_all(&conf).unwrap();

@@ -68,3 +68,44 @@ impl AsRef<OsStr> for TempDir {
         self.0.as_os_str()
     }
 }
+
+/// A tmpfs of `size` mounted on a directory for a test (mode 0700); lazily
+/// unmounted on drop, so a test's full-disk or read-only case cannot outlive it.
+pub struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    /// Mounts a tmpfs of `size` (`mount -o size=…`: `256k`, `4m`) on `dir`,
+    /// created if missing; Err (for a loud skip) when mounting fails.
+    pub fn mount(dir: &Path, size: &str) -> Result<Tmpfs, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let st = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700")])
+            .arg("raudit-test")
+            .arg(dir)
+            .status()
+            .map_err(|e| format!("mount: {e}"))?;
+        if !st.success() {
+            return Err(format!("mount tmpfs on {} failed: {st}", dir.display()));
+        }
+        Ok(Tmpfs(dir.to_path_buf()))
+    }
+
+    /// `mount -o remount,OPT` (e.g. `ro`, `rw`); panics if it fails.
+    pub fn remount(&self, opt: &str) {
+        let st = std::process::Command::new("mount")
+            .args(["-o", &format!("remount,{opt}")])
+            .arg(&self.0)
+            .status()
+            .expect("mount");
+        assert!(st.success(), "remount {opt}");
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
