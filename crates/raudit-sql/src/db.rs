@@ -312,6 +312,9 @@ pub struct Stats {
     pub events: u64,
     /// Lines that were not audit records.
     pub skipped: u64,
+    /// Inputs skipped because they are a file already given (same device and
+    /// inode: the same path twice, a link, a directory and a file in it).
+    pub duplicates: u64,
 }
 
 /// FNV-1a, 64 bits (stable across runs and builds, unlike std's hasher).
@@ -543,6 +546,13 @@ pub fn index_files(
         };
         let mut f = File::open(path).map_err(io)?;
         let meta = f.metadata().map_err(io)?;
+        if runs
+            .iter()
+            .any(|r| r.dev == meta.dev() && r.ino == meta.ino())
+        {
+            stats.duplicates += 1;
+            continue;
+        }
         stats.files += 1;
         let mut run = FileRun {
             state_id: None,

@@ -421,6 +421,26 @@ fn index_is_incremental_across_appends_and_rotation() {
     index();
     let got = sql(&[q, "--db", dbs]);
     assert_eq!(got, want, "incremental index equals a one-shot index");
+    // 5: the same files again, also through a link: read once
+    std::os::unix::fs::symlink(&log, dir.join("link.log")).unwrap();
+    let o = raudit(&[
+        "index",
+        "--db",
+        dbs,
+        "-if",
+        logs,
+        log.to_str().unwrap(),
+        dir.join("link.log").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("(2 given twice, read once)"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(sql(&[q, "--db", dbs]), want);
+    let w = whole.to_str().unwrap();
+    assert_eq!(sql(&[q, "--input", w, "--input", w]), want);
     let files = one(&["SELECT count(*) FROM raudit_files", "--db", dbs]);
     assert_eq!(files, "2");
 }

@@ -259,9 +259,13 @@ pub fn index_main(args: Vec<OsString>) -> i32 {
             if !m.get_flag("quiet") {
                 let secs = t.elapsed().as_secs_f64();
                 eprintln!(
-                    "raudit index: {}: {} files, {:.1} MB new, {} events added in {:.2} s ({:.0} MB/s)",
+                    "raudit index: {}: {} files{}, {:.1} MB new, {} events added in {:.2} s ({:.0} MB/s)",
                     db.display(),
                     s.files,
+                    match s.duplicates {
+                        0 => String::new(),
+                        n => format!(" ({n} given twice, read once)"),
+                    },
                     s.bytes as f64 / 1e6,
                     s.events,
                     secs,
