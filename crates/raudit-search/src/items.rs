@@ -388,7 +388,7 @@ impl<'a> Msg<'a> {
         self.text.get(i).copied().unwrap_or(0)
     }
 
-    #[inline]
+    #[inline(always)]
     fn find(&self, from: usize, pat: &[u8]) -> Option<usize> {
         find_from(&self.text, from, pat)
     }

@@ -5,7 +5,7 @@
 
 /// Position of the first `needle` in `hay[from..]`, as an index into `hay`
 /// (C `strstr` on the tail starting at `from`).
-#[inline]
+#[inline(always)]
 pub fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     let tail = hay.get(from..)?;
     find(tail, needle).map(|i| i + from)
@@ -41,8 +41,9 @@ static RANK: [u8; 256] = {
 
 /// Substring search for the short needles of record parsing: `memchr` for the
 /// needle's rarest byte, then compare. On records (short haystacks) this beats
-/// building a `memmem` searcher per call.
-#[inline]
+/// building a `memmem` searcher per call. Always inlined: with the constant needles
+/// of record parsing the choice of the byte to scan for is made at compile time.
+#[inline(always)]
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() {
         return Some(0);
@@ -74,7 +75,37 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[inline]
 pub fn chr_from(hay: &[u8], from: usize, c: u8) -> Option<usize> {
     let tail = hay.get(from..)?;
-    memchr::memchr(c, tail).map(|i| i + from)
+    byte_pos(c, tail).map(|i| i + from)
+}
+
+/// How far [`byte_pos`] looks eight bytes at a time before handing over to `memchr`.
+const SHORT_SPAN: usize = 32;
+
+/// `memchr` for short distances (the end of a field's value): the first
+/// [`SHORT_SPAN`] bytes are examined a word at a time in place (no call, no
+/// dispatch), the rest by `memchr`.
+#[inline(always)]
+pub fn byte_pos(c: u8, hay: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pat = LO.wrapping_mul(u64::from(c));
+    let mut i = 0;
+    while i < SHORT_SPAN {
+        let Some(chunk) = hay.get(i..i + 8) else {
+            break;
+        };
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(w) ^ pat;
+        // A zero byte of x is a match; the lowest flagged byte is always a true one
+        // (the borrow only flags bytes above a zero byte).
+        let z = x.wrapping_sub(LO) & !x & HI;
+        if z != 0 {
+            return Some(i + (z.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    memchr::memchr(c, &hay[i..]).map(|p| p + i)
 }
 
 /// The part of `s` a C function would see as a string: up to the first NUL.
@@ -165,6 +196,17 @@ mod tests {
         assert_eq!(find_from(s, 99, b"a="), None);
         assert_eq!(chr_from(s, 2, b' '), Some(3));
         assert_eq!(chr_from(s, 11, b' '), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_pos_is_memchr(hay in proptest::collection::vec(
+            proptest::sample::select(b"ab =\"\x80\xff\x00".to_vec()), 0..200),
+            c in proptest::sample::select(b"ab =\"\x80\xff\x00".to_vec())) {
+            for from in 0..hay.len().min(20) {
+                proptest::prop_assert_eq!(byte_pos(c, &hay[from..]), memchr::memchr(c, &hay[from..]));
+            }
+        }
     }
 
     #[test]
