@@ -7,8 +7,9 @@ use std::os::unix::ffi::OsStringExt;
 pub fn main(args: Vec<OsString>) -> i32 {
     let args: Vec<Vec<u8>> = args.into_iter().map(OsString::into_vec).collect();
     let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
     let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Not locked for the whole run: the progress bar is drawn on stderr from the
+    // reading threads too (a held lock would make them wait forever).
+    let mut err = std::io::stderr();
     raudit_search::report::main_cli(&args, &mut out, &mut err)
 }
