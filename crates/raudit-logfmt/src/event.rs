@@ -121,6 +121,27 @@ impl Event {
         self.absent.clear();
     }
 
+    /// Feeds everything this event holds to `h` (identity, node, types, record
+    /// texts and the positions of records not stored): two events that hash the
+    /// same under a keyed hasher hold the same records.
+    pub fn digest<H: std::hash::Hasher>(&self, h: &mut H) {
+        use std::hash::Hash;
+        self.id.hash(h);
+        self.node.hash(h);
+        self.first_type.hash(h);
+        (self.format == LogFormat::Enriched).hash(h);
+        self.buf.hash(h);
+        self.spans.len().hash(h);
+        for s in &self.spans {
+            (s.rtype, s.start, s.msg_len, s.interp_len).hash(h);
+        }
+        self.marks.hash(h);
+        self.absent.len().hash(h);
+        for a in &self.absent {
+            (a.index, a.pos, a.len, a.sep).hash(h);
+        }
+    }
+
     /// Appends a record without storing its text: only its type and where the
     /// caller can read its piece again (`len` bytes at input position `pos`, the
     /// piece as [`Event::push_piece`] takes it, first separator at `sep`). Until

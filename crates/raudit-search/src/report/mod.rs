@@ -10,6 +10,7 @@
 //! Everything is done in one pass; memory grows with the number of distinct values
 //! counted, not with the log.
 
+mod chunks;
 mod html;
 mod json;
 pub mod options;
@@ -365,7 +366,7 @@ struct HtmlRun {
     name: Vec<u8>,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
     fn flush(&mut self) {
         if let Some(doc) = &mut self.json {
             self.json_out.clear();
@@ -394,6 +395,45 @@ impl Run<'_> {
             None => {
                 let _ = out.write_all(buf);
             }
+        }
+    }
+
+    /// A run with nothing read yet, writing to `stdout` and `stderr`.
+    fn new(
+        opts: &'a ReportOptions,
+        eoe_timeout: i64,
+        printer: print::Printer,
+        stdout: &'a mut dyn Write,
+        stderr: &'a mut dyn Write,
+        want_progress: bool,
+    ) -> Run<'a> {
+        Run {
+            opts,
+            front: Some(Front {
+                asm: Assembler::new(eoe_timeout),
+                very_first: (0, 0),
+                start_time: opts.crit.start_time,
+                end_time: opts.crit.end_time,
+                lazy: None,
+            }),
+            items: Vec::new(),
+            users: UserNames::default(),
+            counters: Counters::default(),
+            printer,
+            stdout,
+            stderr,
+            found: false,
+            files_left: 0,
+            very_last: (0, 0),
+            file_first: None,
+            file_last: None,
+            json: None,
+            json_out: Vec::new(),
+            html: None,
+            progress: None,
+            src: None,
+            unreadable: 0,
+            want_progress,
         }
     }
 
@@ -724,7 +764,12 @@ impl Run<'_> {
                 if let Some(front) = &mut self.front {
                     front.lazy = lazy;
                 }
-                if threads(size, light) > 1 {
+                if meta.as_ref().is_some_and(|m| m.is_file())
+                    && self.chunkable(size)
+                    && self.read_chunked(&f, size, path)
+                {
+                    // read in two chunks
+                } else if threads(size, light) > 1 {
                     self.read_threaded(f, path);
                 } else {
                     self.read(f, path);
@@ -1043,44 +1088,19 @@ fn run_main(
     } else {
         None
     };
-    let mut run = Run {
-        opts: &opts,
-        front: Some(Front {
-            asm: Assembler::new(eoe),
-            very_first: (0, 0),
-            start_time: opts.crit.start_time,
-            end_time: opts.crit.end_time,
-            lazy: None,
-        }),
-        items: Vec::new(),
-        users: UserNames::default(),
-        counters: Counters::default(),
-        printer,
-        stdout,
-        stderr,
-        found: false,
-        files_left: 0,
-        very_last: (0, 0),
-        file_first: None,
-        file_last: None,
-        json,
-        json_out: Vec::new(),
-        html: opts.html.as_ref().map(|_| {
-            let mut o = opts.clone();
-            o.kind = Kind::Summary;
-            o.summary = true;
-            Box::new(HtmlRun {
-                opts: o,
-                counters: Counters::default(),
-                stats: html::HtmlStats::default(),
-                name: Vec::new(),
-            })
-        }),
-        progress: None,
-        src: None,
-        unreadable: 0,
-        want_progress,
-    };
+    let mut run = Run::new(&opts, eoe, printer, stdout, stderr, want_progress);
+    run.json = json;
+    run.html = opts.html.as_ref().map(|_| {
+        let mut o = opts.clone();
+        o.kind = Kind::Summary;
+        o.summary = true;
+        Box::new(HtmlRun {
+            opts: o,
+            counters: Counters::default(),
+            stats: html::HtmlStats::default(),
+            name: Vec::new(),
+        })
+    });
     let rc = if let Some(input) = &opts.input {
         match std::fs::metadata(std::ffi::OsStr::from_bytes(input)) {
             Err(e) => {

@@ -105,6 +105,19 @@ impl StrTally {
         self.entries.is_empty()
     }
 
+    /// Adds `later`'s counts, as if its strings had been counted after these
+    /// (strings new here keep `later`'s first-seen order, after the present ones).
+    pub fn merge(&mut self, later: StrTally) {
+        for (k, h) in later.entries {
+            if let Some(&i) = self.index.get(&k) {
+                self.entries[i as usize].1 += h;
+            } else {
+                self.index.insert(k.clone(), self.entries.len() as u32);
+                self.entries.push((k, h));
+            }
+        }
+    }
+
     /// The entries by hits, most first; ties in first-seen order.
     pub fn sorted(&self) -> Vec<(&[u8], u32)> {
         let mut v: Vec<(&[u8], u32)> = self.entries.iter().map(|(k, h)| (&k[..], *h)).collect();
@@ -134,6 +147,13 @@ impl IntTally {
     /// True when nothing was counted.
     pub fn is_empty(&self) -> bool {
         self.hits.is_empty()
+    }
+
+    /// Adds `other`'s counts.
+    pub fn merge(&mut self, other: IntTally) {
+        for (k, h) in other.hits {
+            *self.hits.entry(k).or_insert(0) += h;
+        }
     }
 
     /// The entries by hits, most first; ties in ascending number order.
@@ -201,6 +221,67 @@ pub struct Counters {
     pub ints: IntTally,
 }
 
+impl Counters {
+    /// Adds the counts of `later`, made from the events that come after these
+    /// (a second thread's part of a file), as if one run had counted both.
+    pub fn merge(&mut self, later: Counters) {
+        let Counters {
+            changes,
+            crypto,
+            acct_changes,
+            good_logins,
+            bad_logins,
+            good_auth,
+            bad_auth,
+            events,
+            avcs,
+            mac,
+            failed_syscalls,
+            anomalies,
+            responses,
+            virt,
+            integ,
+            users,
+            auids,
+            terms,
+            files,
+            hosts,
+            exes,
+            comms,
+            avc_objs,
+            keys,
+            syscalls,
+            ints,
+        } = later;
+        self.changes += changes;
+        self.crypto += crypto;
+        self.acct_changes += acct_changes;
+        self.good_logins += good_logins;
+        self.bad_logins += bad_logins;
+        self.good_auth += good_auth;
+        self.bad_auth += bad_auth;
+        self.events += events;
+        self.avcs += avcs;
+        self.mac += mac;
+        self.failed_syscalls += failed_syscalls;
+        self.anomalies += anomalies;
+        self.responses += responses;
+        self.virt += virt;
+        self.integ += integ;
+        self.users.merge(users);
+        self.auids.merge(auids);
+        self.terms.merge(terms);
+        self.files.merge(files);
+        self.hosts.merge(hosts);
+        self.exes.merge(exes);
+        self.comms.merge(comms);
+        self.avc_objs.merge(avc_objs);
+        self.keys.merge(keys);
+        self.syscalls.merge(syscalls);
+        self.ints.merge(ints);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +306,30 @@ mod tests {
             i.add(n);
         }
         assert_eq!(i.sorted(), vec![(3, 2), (5, 2), (-1, 1), (7, 1)]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn merged_halves_count_as_the_whole(
+            words in proptest::collection::vec(0u8..6, 0..40),
+            cut in 0usize..40,
+        ) {
+            let cut = cut.min(words.len());
+            let count = |ws: &[u8]| {
+                let mut c = Counters::default();
+                for &w in ws {
+                    c.keys.add(&[b'k', w]);
+                    c.ints.add(i32::from(w) - 2);
+                    c.events += 1;
+                }
+                c
+            };
+            let whole = count(&words);
+            let mut first = count(&words[..cut]);
+            first.merge(count(&words[cut..]));
+            proptest::prop_assert_eq!(first.keys.sorted(), whole.keys.sorted());
+            proptest::prop_assert_eq!(first.ints.sorted(), whole.ints.sorted());
+            proptest::prop_assert_eq!(first.events, whole.events);
+        }
     }
 }
