@@ -16,8 +16,10 @@
 # minutes on a 300 MB log; its user+system CPU time is shown too, as the fairer
 # figure on a loaded machine), raudit and wc -l by the best of RUNS hyperfine runs
 # after a warmup. raudit is timed single-threaded (RAUDIT_REPORT_THREADS=1) and,
-# unless THREADS=1, also with THREADS threads (default 2: a reader thread splits,
-# parses and assembles while the main thread extracts and tallies); both outputs
+# unless THREADS=1, also with THREADS threads (default 2: summaries of a file of
+# 16 MiB or more are read in two chunks, one per thread, stitched at the middle;
+# other reads get a reader thread that splits, parses and assembles while the
+# main thread extracts and tallies; ARCHITECTURE.md "Reports"); both outputs
 # must be identical to aureport's. AUREPORT_CACHE=DIR reuses aureport's output and
 # times from an earlier run (DIR/out.NAME, err.NAME, rc.NAME, time.NAME holding
 # "wall-s cpu-s maxrss-KB"; written by a run that finds them missing), since
