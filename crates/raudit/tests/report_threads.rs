@@ -38,15 +38,7 @@ const REPORTS: &[&str] = &[
 ];
 
 fn run(threads: &str, args: &[&str]) -> (Vec<u8>, Vec<u8>, Option<i32>) {
-    let out = Command::new(env!("CARGO_BIN_EXE_raudit"))
-        .arg("report")
-        .args(args)
-        .env("RAUDIT_REPORT_THREADS", threads)
-        .env("TZ", "UTC")
-        .env("LC_ALL", "C")
-        .output()
-        .expect("run raudit");
-    (out.stdout, out.stderr, out.status.code())
+    run_env(&[("RAUDIT_REPORT_THREADS", threads)], args)
 }
 
 #[test]
