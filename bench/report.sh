@@ -17,7 +17,7 @@
 # figure on a loaded machine), raudit and wc -l by the best of RUNS hyperfine runs
 # after a warmup. raudit is timed single-threaded (RAUDIT_REPORT_THREADS=1) and,
 # unless THREADS=1, also with THREADS threads (default 2: summaries of a file of
-# 16 MiB or more are read in two chunks, one per thread, stitched at the middle;
+# 4 MiB or more are read in two chunks, one per thread, stitched at the middle;
 # other reads get a reader thread that splits, parses and assembles while the
 # main thread extracts and tallies; ARCHITECTURE.md "Reports"); both outputs
 # must be identical to aureport's. AUREPORT_CACHE=DIR reuses aureport's output and

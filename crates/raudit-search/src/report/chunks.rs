@@ -29,13 +29,15 @@ use raudit_logfmt::lines::{Piece, Splitter};
 
 use super::{print, Front, Kind, Run, READ_CHUNK};
 
-/// Files smaller than this are read by one thread (`RAUDIT_REPORT_CHUNK_MIN`
-/// bytes overrides it, for tests).
-const CHUNK_MIN: u64 = 16 << 20;
+/// Files smaller than this are not cut: auditd rotates at 8 MiB by default.
+/// `RAUDIT_REPORT_CHUNK_MIN` (bytes) overrides it, for tests, and then any
+/// lookback is accepted (see [`LOOKBACK_MAX_DIV`]).
+const CHUNK_MIN: u64 = 4 << 20;
 
-/// How far back from `B` the second thread may start: more than this many bytes
-/// for a few seconds of log and the file is read the usual way.
-const LOOKBACK_MAX: u64 = 64 << 20;
+/// How far back from `B` the second thread may start, as a fraction of the
+/// file: when a few seconds of log take more (a small file of a very busy
+/// system), the warm-up would eat the gain and the file is read the usual way.
+const LOOKBACK_MAX_DIV: u64 = 4;
 
 /// Lookback step while searching for `W`.
 const STEP: u64 = 256 << 10;
@@ -62,6 +64,15 @@ struct Half {
     file_last: Option<raudit_logfmt::EventId>,
     stderr: Vec<u8>,
     unreadable: u64,
+}
+
+/// The most the warm-up may take for a file of `size` bytes.
+fn lookback_max(size: u64) -> u64 {
+    if std::env::var_os("RAUDIT_REPORT_CHUNK_MIN").is_some() {
+        u64::MAX
+    } else {
+        size / LOOKBACK_MAX_DIV
+    }
 }
 
 /// Whether chunk reading is wanted: `RAUDIT_REPORT_THREADS=1` or
@@ -141,7 +152,8 @@ impl Run<'_> {
         // plus one more step of margin.
         let mut w = b;
         let mut found = false;
-        while b - w < LOOKBACK_MAX && w > 0 {
+        let max = lookback_max(size);
+        while b - w < max && w > 0 {
             let Some(s) = line_start(f, w.saturating_sub(STEP), b) else {
                 return false;
             };
