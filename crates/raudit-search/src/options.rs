@@ -289,23 +289,7 @@ fn msg_type(arg: &[u8], err: &mut dyn Write) -> Option<i32> {
     (t >= 0).then_some(t)
 }
 
-/// Looks up a user by name.
-pub fn user_by_name(name: &[u8]) -> Option<u32> {
-    let name = std::str::from_utf8(name).ok()?;
-    nix::unistd::User::from_name(name)
-        .ok()
-        .flatten()
-        .map(|u| u.uid.as_raw())
-}
-
-/// Looks up a group by name.
-pub fn group_by_name(name: &[u8]) -> Option<u32> {
-    let name = std::str::from_utf8(name).ok()?;
-    nix::unistd::Group::from_name(name)
-        .ok()
-        .flatten()
-        .map(|g| g.gid.as_raw())
-}
+pub use raudit_sysdb::{group_by_name, user_by_name};
 
 /// Parses ausearch's arguments (without the program name).
 pub fn parse(
