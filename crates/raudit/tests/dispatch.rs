@@ -253,8 +253,9 @@ fn string_binary_and_a_slow_plugin() {
         return;
     };
     let d = g.own(tmpdir("fmt"));
-    // q_depth 600: bursts fit for plugins that read; the stalled one (binary
-    // frames of 8986 bytes fill its socket after ~20) overflows.
+    // q_depth 600: the events come in rounds of 40 (about 250 records, which
+    // fit), each once the reading plugins have the previous ones; the stalled
+    // one (binary frames of 8986 bytes fill its socket after ~20) overflows.
     write_conf(
         &d,
         "log_format = RAW\nq_depth = 600\noverflow_action = ignore\n",
@@ -278,10 +279,25 @@ fn string_binary_and_a_slow_plugin() {
     let watched = d.join("watched");
     std::fs::write(&watched, "").unwrap();
     watch(&watched, "raudit_dp_fmt");
-    let n = 200;
+    let (n, round) = (200, 40);
     let t0 = Instant::now();
-    for _ in 0..n {
-        std::fs::write(&watched, "x").unwrap();
+    let count = |name: &str| {
+        read(&d.join("out").join(name))
+            .matches("raudit_dp_fmt")
+            .count()
+    };
+    for r in 1..=n / round {
+        for _ in 0..round {
+            std::fs::write(&watched, "x").unwrap();
+        }
+        // a reading plugin sees each event's key once (SYSCALL)
+        assert!(
+            wait_for(
+                || count("str") >= r * round && count("bin") >= r * round,
+                Duration::from_secs(3)
+            ),
+            "round {r}: the reading plugins did not get the events"
+        );
     }
     let log_p = d.join("log/audit.log");
     // Neither the log nor the other plugins wait for the stalled one.
