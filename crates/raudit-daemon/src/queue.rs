@@ -166,6 +166,21 @@ impl Inbox {
         true
     }
 
+    /// Queues the reader's last batch without waiting (the bound is
+    /// ignored; an empty batch or a closed queue is a no-op).
+    pub fn push_last(&self, b: Batch) {
+        if b.is_empty() {
+            return;
+        }
+        let mut st = self.lock();
+        if st.closed {
+            return;
+        }
+        Self::enqueue(&mut st, Queued::Kernel(b));
+        drop(st);
+        self.data.notify_one();
+    }
+
     fn enqueue(st: &mut State, q: Queued) {
         st.stats.bytes += q.bytes();
         st.stats.records += q.records();

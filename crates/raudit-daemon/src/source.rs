@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use raudit_netlink::{AuditSocket, NetlinkError};
 
@@ -18,12 +18,23 @@ pub const RECV_BUFFER: usize = 32 << 20;
 const BATCH_RECORDS: usize = 1024;
 /// … or at this many bytes.
 const BATCH_BYTES: usize = 1 << 20;
-/// … or, when the socket runs empty, once its first record is this old: the
-/// reader sleeps that long (once per batch) and records gather in the socket
-/// buffer meanwhile — the kernel never waits on this (32 MiB of buffer); a
-/// trickle of records then costs one wake-up, one hand-over and one `write`
-/// per batch instead of per record.
-const BATCH_DELAY: Duration = Duration::from_millis(5);
+/// When the socket is found empty, the reader waits for the next record, then
+/// sleeps this long before draining: records gather in the socket buffer
+/// meanwhile (the kernel never waits on this: 32 MiB of buffer), so a batch
+/// costs one wake-up of the reader, one hand-over and one `write`, whatever
+/// the rate. This is also the most a record waits before it is written. Kept
+/// short: what gathers arrives downstream at once, and a longer wait turns a
+/// steady stream into bursts that overflow small plugin queues (`q_depth`).
+/// `RAUDIT_BATCH_DELAY_MS` overrides it (0: hand over as soon as the socket
+/// is empty).
+pub const BATCH_DELAY: Duration = Duration::from_millis(5);
+
+fn batch_delay() -> Duration {
+    std::env::var("RAUDIT_BATCH_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(BATCH_DELAY, Duration::from_millis)
+}
 
 /// Counters of the reader (shared with the handler and the state report).
 #[derive(Debug, Default)]
@@ -209,15 +220,15 @@ impl Multi {
     }
 }
 
-/// Waits until `fd` is readable or `ms` pass.
-fn poll_in(fd: std::os::fd::RawFd, ms: i32) {
+/// Waits until `fd` is readable (true) or `ms` pass (false).
+fn poll_in(fd: std::os::fd::RawFd, ms: i32) -> bool {
     let mut p = libc::pollfd {
         fd,
         events: libc::POLLIN,
         revents: 0,
     };
     // SAFETY: one valid pollfd.
-    unsafe { libc::poll(&mut p, 1, ms) };
+    unsafe { libc::poll(&mut p, 1, ms) > 0 }
 }
 
 fn read_loop(sock: &mut AuditSocket, inbox: &Inbox, c: &SourceCounters, stop: &AtomicBool) {
@@ -231,10 +242,9 @@ fn read_loop(sock: &mut AuditSocket, inbox: &Inbox, c: &SourceCounters, stop: &A
     }
     let fd = sock.as_raw_fd();
     let mut multi = Multi::new();
-    // When the batch's first record arrived, and whether the reader already
-    // slept once to let more records gather in the socket.
-    let mut first: Option<Instant> = None;
-    let mut slept = false;
+    let delay = batch_delay();
+    // Records and bytes in `batch` not yet added to the counters.
+    let (mut recs, mut bytes) = (0u64, 0u64);
     while !stop.load(Ordering::Relaxed) {
         match multi.recv(fd) {
             Ok(Got::Many(n)) => {
@@ -244,11 +254,8 @@ fn read_loop(sock: &mut AuditSocket, inbox: &Inbox, c: &SourceCounters, stop: &A
                     };
                     let ty = u16::from_ne_bytes([d[4], d[5]]);
                     batch.push(ty, &d[16..]);
-                    c.records.fetch_add(1, Ordering::Relaxed);
-                    c.bytes.fetch_add((d.len() - 16) as u64, Ordering::Relaxed);
-                }
-                if first.is_none() && !batch.is_empty() {
-                    first = Some(Instant::now());
+                    recs += 1;
+                    bytes += (d.len() - 16) as u64;
                 }
                 if batch.len() < BATCH_RECORDS && batch.buf.len() < BATCH_BYTES {
                     continue;
@@ -260,22 +267,18 @@ fn read_loop(sock: &mut AuditSocket, inbox: &Inbox, c: &SourceCounters, stop: &A
             }
             Ok(Got::Empty) => {
                 if batch.is_empty() {
-                    poll_in(fd, 250);
-                    continue;
-                }
-                // A young batch waits (once) for more: records gather in
-                // the socket buffer meanwhile, so a trickle costs one
-                // wake-up per BATCH_DELAY, not one per record.
-                if let Some(t) = first.filter(|_| !slept) {
-                    let left = (t + BATCH_DELAY).saturating_duration_since(Instant::now());
-                    if !left.is_zero() {
-                        std::thread::sleep(left);
-                        slept = true;
-                        continue;
+                    // Nothing in hand: wait for the next record, then let
+                    // more gather behind it (one wake-up per batch).
+                    if poll_in(fd, 250) && !delay.is_zero() {
+                        std::thread::sleep(delay);
                     }
+                    continue;
                 }
             }
             Err(e) => {
+                c.records.fetch_add(recs, Ordering::Relaxed);
+                c.bytes.fetch_add(bytes, Ordering::Relaxed);
+                inbox.push_last(std::mem::take(&mut batch));
                 inbox.control(Control::ReaderFailed(
                     NetlinkError::Io {
                         op: "receiving audit netlink packet",
@@ -287,12 +290,18 @@ fn read_loop(sock: &mut AuditSocket, inbox: &Inbox, c: &SourceCounters, stop: &A
             }
         }
         if !batch.is_empty() {
+            c.records.fetch_add(recs, Ordering::Relaxed);
+            c.bytes.fetch_add(bytes, Ordering::Relaxed);
+            (recs, bytes) = (0, 0);
             c.batches.fetch_add(1, Ordering::Relaxed);
-            first = None;
-            slept = false;
             if !inbox.push(std::mem::take(&mut batch)) {
-                break;
+                return;
             }
         }
     }
+    // Stopped with records in hand: queue them past the bound (the handler
+    // is waiting for this thread to end, then drains the queue).
+    c.records.fetch_add(recs, Ordering::Relaxed);
+    c.bytes.fetch_add(bytes, Ordering::Relaxed);
+    inbox.push_last(batch);
 }

@@ -138,14 +138,18 @@ pub struct WriterState {
     pub last_write_errno: i32,
 }
 
-/// Asks a thread to fsync (flush = incremental_async).
+/// Asks a thread to fsync (flush = incremental_async). The thread holds a
+/// reference to the log file (shared, no `dup`): a request costs no system
+/// call when the thread is still busy, and one futex wake otherwise; requests
+/// made during an fsync are coalesced into the next one, as auditd's are.
 struct Flusher {
-    req: Arc<(Mutex<Option<File>>, Condvar)>,
+    req: Arc<(Mutex<Option<Arc<File>>>, Condvar)>,
 }
 
 impl Flusher {
     fn start() -> Flusher {
-        let req: Arc<(Mutex<Option<File>>, Condvar)> = Arc::new((Mutex::new(None), Condvar::new()));
+        type Req = (Mutex<Option<Arc<File>>>, Condvar);
+        let req: Arc<Req> = Arc::new((Mutex::new(None), Condvar::new()));
         let r = req.clone();
         let _ = std::thread::Builder::new()
             .name("flush".into())
@@ -163,9 +167,12 @@ impl Flusher {
             });
         Flusher { req }
     }
-    fn request(&self, f: &File) {
-        if let Ok(dup) = f.try_clone() {
-            *self.req.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(dup);
+    fn request(&self, f: &Arc<File>) {
+        let mut g = self.req.0.lock().unwrap_or_else(|e| e.into_inner());
+        let idle = g.is_none();
+        *g = Some(f.clone());
+        drop(g);
+        if idle {
             self.req.1.notify_one();
         }
     }
@@ -177,7 +184,7 @@ pub struct LogWriter {
     pub cfg: Config,
     /// Background (a log file) or foreground (stdout).
     background: bool,
-    file: Option<File>,
+    file: Option<Arc<File>>,
     pending: Vec<u8>,
     st: WriterState,
     last_log: u32,
@@ -399,7 +406,7 @@ impl LogWriter {
             );
             return false;
         }
-        self.file = Some(f);
+        self.file = Some(Arc::new(f));
         true
     }
 
@@ -466,7 +473,7 @@ impl LogWriter {
         let buf = std::mem::take(&mut self.pending);
         let res = if self.background {
             match &mut self.file {
-                Some(f) => f.write_all(&buf),
+                Some(f) => (&**f).write_all(&buf),
                 None => Ok(()),
             }
         } else {
