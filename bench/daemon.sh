@@ -43,7 +43,8 @@
 #   lossless  raudit's wall time <= the floor's + 15%; nothing lost by anyone
 #   drop      raudit accounts for what the kernel dropped
 # The load average is printed at the start and at the end: wall times on a loaded
-# machine are noise; CPU per record is much less sensitive to load.
+# machine are noise; CPU per record is much less sensitive to load. Each run
+# starts after a `sync`, so no consumer pays for the previous one's writeback.
 #
 # Holds /tmp/raudit-kernel.lock throughout; restores rules, enabled, backlog_limit,
 # backlog_wait_time, the lost counter (when it was 0) and the audit pid at the end,
@@ -144,6 +145,9 @@ run() { # MODE CONSUMER ROUND
 	local mode=$1 c=$2 round=$3 d="$W/$1-$2-$3" log json="" wall lost0 lost1 t0=0 t1=0 recs=0 events=0 extra=""
 	mkdir -p "$d"
 	log=$d/log/audit.log
+	# Every run starts with no dirty pages left by the one before (the previous
+	# consumer's 20-40 MB log would otherwise be written back during this run).
+	sync
 	auditctl -D >/dev/null
 	auditctl -b 64 --backlog_wait_time "$([ "$mode" = lossless ] && echo 60000 || echo 0)" >/dev/null
 	case $c in
