@@ -128,8 +128,45 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// `ctime`: `Www Mmm dd hh:mm:ss yyyy\n`, or None where C returns NULL.
+/// `ctime`: `Www Mmm dd hh:mm:ss yyyy\n`, or None where C returns NULL. Events come
+/// in runs with the same second: the last answer is remembered.
 pub fn ctime(t: i64) -> Option<String> {
+    CTIME_LAST.with(|l| {
+        let mut l = l.borrow_mut();
+        match &*l {
+            Some((s, v)) if *s == t => v.clone(),
+            _ => {
+                let v = ctime_uncached(t);
+                *l = Some((t, v.clone()));
+                v
+            }
+        }
+    })
+}
+
+/// [`ctime`] appended to `out` (false, nothing written, where C returns NULL).
+pub fn ctime_into(t: i64, out: &mut Vec<u8>) -> bool {
+    CTIME_LAST.with(|l| {
+        let mut l = l.borrow_mut();
+        if !matches!(&*l, Some((s, _)) if *s == t) {
+            *l = Some((t, ctime_uncached(t)));
+        }
+        match &*l {
+            Some((_, Some(v))) => {
+                out.extend_from_slice(v.as_bytes());
+                true
+            }
+            _ => false,
+        }
+    })
+}
+
+thread_local! {
+    static CTIME_LAST: std::cell::RefCell<Option<(i64, Option<String>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn ctime_uncached(t: i64) -> Option<String> {
     let tm = localtime_opt(t)?;
     let day = DAYS.get(tm.wday as usize).copied().unwrap_or("???");
     let mon = MONTHS.get(tm.mon as usize).copied().unwrap_or("???");

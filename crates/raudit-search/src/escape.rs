@@ -11,7 +11,7 @@ const SHELL_QUOTE: &[u8] = b"\"'`$\\!()| ;#&*?[]<>{}";
 pub fn needs(mode: Escape, s: &[u8]) -> bool {
     match mode {
         Escape::Raw => false,
-        Escape::Tty => s.iter().any(|&c| c < 32),
+        Escape::Tty => any_control(s),
         Escape::Shell => s
             .iter()
             .any(|&c| !(32..0x80).contains(&c) || SHELL.contains(&c)),
@@ -19,6 +19,18 @@ pub fn needs(mode: Escape, s: &[u8]) -> bool {
             .iter()
             .any(|&c| !(32..0x80).contains(&c) || SHELL_QUOTE.contains(&c)),
     }
+}
+
+/// True when `s` has a byte below 0x20. Whole 32-byte blocks are tested without an
+/// exit per byte, so the compiler can vectorise it (records are a few hundred bytes).
+fn any_control(s: &[u8]) -> bool {
+    let mut blocks = s.chunks_exact(32);
+    for b in &mut blocks {
+        if b.iter().fold(0u8, |m, &c| m | u8::from(c < 32)) != 0 {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&c| c < 32)
 }
 
 fn octal(out: &mut Vec<u8>, c: u8) {
@@ -68,6 +80,21 @@ pub fn safe_line(mode: Escape, s: &[u8], out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_bytes_found_at_every_position() {
+        for len in 0..80 {
+            let plain = vec![b'a'; len];
+            assert!(!needs(Escape::Tty, &plain));
+            for at in 0..len {
+                for c in [0u8, 1, 0x1f] {
+                    let mut s = plain.clone();
+                    s[at] = c;
+                    assert!(needs(Escape::Tty, &s), "{len} {at} {c}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn modes() {

@@ -29,9 +29,8 @@ pub fn raw(ev: &Event, out: &mut Vec<u8>) {
 /// Default format: `----`, `time->` and the records newest first, escaped.
 pub fn default(ev: &Event, escape: Escape, out: &mut Vec<u8>) {
     out.extend_from_slice(b"----\ntime->");
-    match crate::ctime::ctime(ev.id.sec) {
-        Some(s) => out.extend_from_slice(s.as_bytes()),
-        None => out.extend_from_slice(b"(null)"),
+    if !crate::ctime::ctime_into(ev.id.sec, out) {
+        out.extend_from_slice(b"(null)");
     }
     let Some(last) = ev.records().next_back() else {
         return;
