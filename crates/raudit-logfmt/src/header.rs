@@ -151,6 +151,27 @@ fn swar_digits(chunk: &[u8]) -> (usize, u64) {
 /// exactly these values; any other line gets None.
 #[inline]
 fn parse_fast(line: &[u8], eoe_timeout: i64) -> Option<Header<'_>> {
+    let (sp, id) = fast_id(line, eoe_timeout)?;
+    let type_name = &line[5..sp];
+    Some(Header {
+        node: None,
+        type_name,
+        rtype: msg_type_from_name(type_name),
+        id,
+    })
+}
+
+/// The identity [`parse_header`] gives `line` when the line has the common shape
+/// ([`parse_fast`]'s), without looking its type up; None for any other line (then
+/// only [`parse_header`] knows). For skipping lines outside a time window cheaply.
+#[inline]
+pub fn peek_id(line: &[u8], eoe_timeout: i64) -> Option<EventId> {
+    fast_id(line, eoe_timeout).map(|(_, id)| id)
+}
+
+/// [`parse_fast`]'s reading: the end of the type name and the identity.
+#[inline(always)]
+fn fast_id(line: &[u8], eoe_timeout: i64) -> Option<(usize, EventId)> {
     let head = &line[..line.len().min(80)];
     if !head.starts_with(b"type=") {
         return None;
@@ -186,17 +207,14 @@ fn parse_fast(line: &[u8], eoe_timeout: i64) -> Option<Header<'_>> {
     if tok_end - msg_at <= 18 || sec > i64::MAX - eoe_timeout - 1 {
         return None;
     }
-    let type_name = &head[5..sp];
-    Some(Header {
-        node: None,
-        type_name,
-        rtype: msg_type_from_name(type_name),
-        id: EventId {
+    Some((
+        sp,
+        EventId {
             sec,
             milli: milli as u32,
             serial,
         },
-    })
+    ))
 }
 
 /// The general reading: libaudit's token split of the first 80 (or 340) bytes and the
@@ -441,6 +459,12 @@ mod tests {
             prefixed.extend_from_slice(&body);
             for line in [&shaped[..], &prefixed[..]] {
                 proptest::prop_assert_eq!(parse_header(line, eoe), parse_general(line, eoe));
+            }
+            // peek_id answers only with the identity the full reading gives
+            for line in [&body[..], &shaped[..], &prefixed[..]] {
+                if let Some(id) = peek_id(line, eoe) {
+                    proptest::prop_assert_eq!(parse_general(line, eoe).map(|h| h.id), Ok(id));
+                }
             }
         }
     }

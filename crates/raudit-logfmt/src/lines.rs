@@ -53,13 +53,13 @@ impl Splitter {
     /// Feeds a chunk; calls `f` with every complete piece (newline included when the
     /// piece ends a line). `f` returns false to stop early (the rest is dropped).
     pub fn feed(&mut self, data: &[u8], f: &mut dyn FnMut(&[u8]) -> bool) -> bool {
-        self.feed_impl(data, &mut |p, _| f(p.text))
+        self.feed_impl::<false, _, _>(data, &mut |_| false, &mut |p, _| f(p.text))
     }
 
     /// Like [`Splitter::feed`], also telling where each piece's first ENRICHED
     /// separator is (found in the same pass as the line end).
     pub fn feed_pieces(&mut self, data: &[u8], f: &mut dyn FnMut(Piece<'_>) -> bool) -> bool {
-        self.feed_impl(data, &mut |p, _| f(p))
+        self.feed_impl::<false, _, _>(data, &mut |_| false, &mut |p, _| f(p))
     }
 
     /// [`Splitter::feed_pieces`] with each piece's length in the input (as
@@ -69,7 +69,7 @@ impl Splitter {
         data: &[u8],
         f: &mut dyn FnMut(Piece<'_>, usize) -> bool,
     ) -> bool {
-        self.feed_impl(data, f)
+        self.feed_impl::<false, _, _>(data, &mut |_| false, f)
     }
 
     /// [`Splitter::finish_pieces`] with the piece's length in the input.
@@ -81,7 +81,7 @@ impl Splitter {
     /// bytes it consumed, including what follows a NUL and the newline. Summing them
     /// gives the offset of the next piece (for callers that remember positions).
     pub fn feed_with_len(&mut self, data: &[u8], f: &mut dyn FnMut(&[u8], usize) -> bool) -> bool {
-        self.feed_impl(data, &mut |p, n| f(p.text, n))
+        self.feed_impl::<false, _, _>(data, &mut |_| false, &mut |p, n| f(p.text, n))
     }
 
     /// Like [`Splitter::finish`], with the piece's length in the input.
@@ -93,10 +93,30 @@ impl Splitter {
         f(cstr(&piece), piece.len())
     }
 
+    /// [`Splitter::feed_pieces_with_len`] that first offers `skip` each whole line
+    /// that starts a piece and fits in one (newline included; not a line
+    /// continued from the previous chunk): a line it takes (true) is consumed
+    /// without being split and `f` never sees it; everything else goes to `f`
+    /// exactly as with [`Splitter::feed_pieces_with_len`]. For dropping lines
+    /// outside a time window at the cost of one newline search.
+    pub fn feed_pieces_with_len_skipping(
+        &mut self,
+        data: &[u8],
+        skip: &mut dyn FnMut(&[u8]) -> bool,
+        f: &mut dyn FnMut(Piece<'_>, usize) -> bool,
+    ) -> bool {
+        self.feed_impl::<true, _, _>(data, skip, f)
+    }
+
     #[inline(always)]
-    fn feed_impl<F: FnMut(Piece<'_>, usize) -> bool + ?Sized>(
+    fn feed_impl<
+        const SKIP: bool,
+        S: FnMut(&[u8]) -> bool + ?Sized,
+        F: FnMut(Piece<'_>, usize) -> bool + ?Sized,
+    >(
         &mut self,
         mut data: &[u8],
+        skip: &mut S,
         f: &mut F,
     ) -> bool {
         if !self.carry.is_empty() {
@@ -126,6 +146,14 @@ impl Splitter {
         }
         loop {
             let window = &data[..data.len().min(PIECE)];
+            if SKIP {
+                if let Some(nl) = memchr::memchr(b'\n', window) {
+                    if skip(&data[..=nl]) {
+                        data = &data[nl + 1..];
+                        continue;
+                    }
+                }
+            }
             // One pass finds the newline, or a NUL first (then the string ends there and
             // the piece still runs to the newline), noting the first separator on the way.
             let mut sep = None;
@@ -276,6 +304,65 @@ mod piece_tests {
             for (text, sep) in got {
                 assert_eq!(sep, memchr::memchr(INTERP_SEPARATOR, &text));
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn skipping_drops_only_the_lines_it_takes(
+            text in proptest::collection::vec(
+                proptest::sample::select(&b"ab\n\n\x00\x1dxyz"[..]), 0..400),
+            cuts in proptest::collection::vec(0usize..400, 0..6),
+        ) {
+            // long lines too: one in three runs repeats the text past PIECE
+            let mut text = text;
+            if cuts.len() % 3 == 2 {
+                let t = text.clone();
+                while text.len() < PIECE + 300 && !t.is_empty() {
+                    text.extend_from_slice(&t);
+                }
+            }
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (text.len() + 1)).collect();
+            cuts.sort_unstable();
+            let chunks = |t: &[u8]| {
+                let mut v = Vec::new();
+                let mut at = 0;
+                for &c in &cuts {
+                    v.push(t[at..c.max(at)].to_vec());
+                    at = c.max(at);
+                }
+                v.push(t[at..].to_vec());
+                v
+            };
+            let mut want = Vec::new();
+            let mut s = Splitter::new();
+            for c in chunks(&text) {
+                s.feed_pieces_with_len(&c, &mut |p, n| {
+                    want.push((p.text.to_vec(), p.sep, n));
+                    true
+                });
+            }
+            let mut got = Vec::new();
+            let mut s = Splitter::new();
+            for c in chunks(&text) {
+                let got = std::cell::RefCell::new(&mut got);
+                s.feed_pieces_with_len_skipping(
+                    &c,
+                    &mut |line| {
+                        if line.first() != Some(&b'a') {
+                            return false;
+                        }
+                        let p = Piece::of(cstr(line));
+                        got.borrow_mut().push((p.text.to_vec(), p.sep, line.len()));
+                        true
+                    },
+                    &mut |p, n| {
+                        got.borrow_mut().push((p.text.to_vec(), p.sep, n));
+                        true
+                    },
+                );
+            }
+            proptest::prop_assert_eq!(got, want);
         }
     }
 }

@@ -211,7 +211,23 @@ impl Run<'_> {
         let mut split = Splitter::new();
         let mut buf = vec![0u8; READ_CHUNK];
         // input position of the next piece
-        let mut pos = 0u64;
+        let pos = std::cell::Cell::new(0u64);
+        // With a time window, a line whose time is outside it costs a newline
+        // search and a look at its header: ausearch drops such lines before
+        // anything else (they only had to read as records of that time).
+        let (start, end) = (self.opts.crit.start_time, self.opts.crit.end_time);
+        let eoe = self.asm.eoe_timeout();
+        let mut outside = |line: &[u8]| {
+            let head = &line[..line.len().min(80)];
+            let out = memchr::memchr(0, head).is_none()
+                && raudit_logfmt::header::peek_id(line, eoe)
+                    .is_some_and(|id| (start != 0 && id.sec < start) || (end != 0 && id.sec > end));
+            if out {
+                pos.set(pos.get() + line.len() as u64);
+            }
+            out
+        };
+        let window = start != 0 || end != 0;
         while !self.stop {
             let n = match input.read(&mut buf) {
                 Ok(0) => break,
@@ -219,15 +235,20 @@ impl Run<'_> {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(_) => break,
             };
-            split.feed_pieces_with_len(&buf[..n], &mut |p, len| {
-                self.line(p, pos);
-                pos += len as u64;
+            let mut piece = |p: Piece<'_>, len: usize| {
+                self.line(p, pos.get());
+                pos.set(pos.get() + len as u64);
                 !self.stop
-            });
+            };
+            if window {
+                split.feed_pieces_with_len_skipping(&buf[..n], &mut outside, &mut piece);
+            } else {
+                split.feed_pieces_with_len(&buf[..n], &mut piece);
+            }
         }
         if !self.stop {
             split.finish_pieces_with_len(&mut |p, _| {
-                self.line(p, pos);
+                self.line(p, pos.get());
                 !self.stop
             });
         }
