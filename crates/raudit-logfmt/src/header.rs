@@ -178,33 +178,49 @@ fn fast_id(line: &[u8], eoe_timeout: i64) -> Option<(usize, EventId)> {
     }
     // The type token: up to the first space (no space inside the first 80 bytes → no
     // msg token).
-    let sp = 5 + head[5..].iter().position(|&b| b == b' ')?;
+    let sp = 5 + space_at(&head[5..])?;
     let msg_at = sp + 1;
-    if !head[msg_at..].starts_with(b"msg=audit(") {
+    if head.get(msg_at..msg_at + 10) != Some(&b"msg=audit("[..]) {
         return None;
     }
     let mut i = msg_at + 10;
-    let sec = digits(head, &mut i, 18)?;
-    if head.get(i) != Some(&b'.') {
-        return None;
-    }
-    i += 1;
-    let milli = digits(head, &mut i, 3)?;
-    if milli > 999 || head.get(i) != Some(&b':') {
-        return None;
-    }
-    i += 1;
+    let (sec, milli) = match ten_digit_stamp(head, i) {
+        // the common `SSSSSSSSSS.MMM:` (seconds from 2001 to 2286)
+        Some(v) => {
+            i += 15;
+            v
+        }
+        None => {
+            let sec = digits(head, &mut i, 18)?;
+            if head.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+            let milli = digits(head, &mut i, 3)?;
+            if milli > 999 || head.get(i) != Some(&b':') {
+                return None;
+            }
+            i += 1;
+            (sec, milli)
+        }
+    };
     let serial = digits(head, &mut i, 19)?;
     if head.get(i) != Some(&b')') {
         return None;
     }
-    // The msg token runs to the next space or the end of the 80 bytes.
-    let tok_end = head[i..]
-        .iter()
-        .position(|&b| b == b' ')
-        .map_or(head.len(), |n| i + n);
+    // The msg token runs to the next space or the end of the 80 bytes; it is longer
+    // than 18 bytes anyway when the `)` is that far in.
+    if i + 1 - msg_at <= 18 {
+        let tok_end = head[i..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(head.len(), |n| i + n);
+        if tok_end - msg_at <= 18 {
+            return None;
+        }
+    }
     let sec = sec as i64;
-    if tok_end - msg_at <= 18 || sec > i64::MAX - eoe_timeout - 1 {
+    if sec > i64::MAX - eoe_timeout - 1 {
         return None;
     }
     Some((
@@ -215,6 +231,49 @@ fn fast_id(line: &[u8], eoe_timeout: i64) -> Option<(usize, EventId)> {
             serial,
         },
     ))
+}
+
+/// The position of the first space in `s`, eight bytes at a time.
+#[inline(always)]
+fn space_at(s: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let mut at = 0;
+    while let Some(chunk) = s.get(at..at + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let y = u64::from_le_bytes(w) ^ (ONES * u64::from(b' '));
+        // the high bit of every zero byte of y, exactly (no borrow between bytes)
+        let zero = !(((y & LOW7) + LOW7) | y | LOW7);
+        if zero != 0 {
+            return Some(at + (zero.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    s[at..].iter().position(|&b| b == b' ').map(|n| at + n)
+}
+
+/// Seconds and milliseconds of a stamp of the usual shape at `i`: ten digits, `.`,
+/// three digits, `:`; None for any other shape (then [`digits`] decides).
+#[inline(always)]
+fn ten_digit_stamp(s: &[u8], i: usize) -> Option<(u64, u64)> {
+    const HI: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const ZERO: u64 = 0x3030_3030_3030_3030;
+    // bytes 0, 1, 3, 4, 5 of the second word are digits, byte 2 is `.`, byte 6 `:`
+    const DIGITS: u64 = 0x0000_FFFF_FF00_FFFF;
+    const FIXED: u64 = 0x00FF_0000_00FF_0000;
+    const PUNCT: u64 = (b':' as u64) << 48 | (b'.' as u64) << 16;
+    let (n, high) = swar_digits(s.get(i..i + 8)?);
+    let mut w = [0u8; 8];
+    w.copy_from_slice(s.get(i + 8..i + 16)?);
+    let x = u64::from_le_bytes(w);
+    // as in swar_digits; `.` and `:` carry nothing when they are there
+    let bad = ((x & HI) ^ ZERO) | ((x.wrapping_add(0x0606_0606_0606_0606) & HI) ^ ZERO);
+    if n != 8 || bad & DIGITS != 0 || x & FIXED != PUNCT {
+        return None;
+    }
+    let d = |k: u32| (x >> (8 * k)) & 0xF;
+    Some((high * 100 + d(0) * 10 + d(1), d(3) * 100 + d(4) * 10 + d(5)))
 }
 
 /// The general reading: libaudit's token split of the first 80 (or 340) bytes and the
@@ -451,7 +510,12 @@ mod tests {
             eoe in proptest::prop_oneof![0i64..10, proptest::prelude::Just(i64::MAX - 5)],
         ) {
             let mut shaped = format!("type=SYSCALL{} msg=audit({sec}.{ms:03}:{serial}): a", "X".repeat(pad)).into_bytes();
-            for line in [&body[..], &shaped[..]] {
+            // the usual ten-digit seconds, with the body's bytes over a part of it
+            let mut usual = format!("type=SYSCALL{} msg=audit({}.{ms:03}:{}): a", "X".repeat(pad), 1_000_000_000 + sec % 9_000_000_000, serial % 100_000).into_bytes();
+            let at = (sec as usize) % usual.len();
+            let n = body.len().min(usual.len() - at);
+            usual[at..at + n].copy_from_slice(&body[..n]);
+            for line in [&body[..], &shaped[..], &usual[..]] {
                 proptest::prop_assert_eq!(parse_header(line, eoe), parse_general(line, eoe));
             }
             shaped.extend_from_slice(&body);
@@ -467,6 +531,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn ten_digit_stamps() {
+        let at = |s: &str| ten_digit_stamp(s.as_bytes(), 0);
+        assert_eq!(at("1700000000.005:42)"), Some((1_700_000_000, 5)));
+        assert_eq!(at("9999999999.999:1"), Some((9_999_999_999, 999)));
+        for other in [
+            "1700000000.05:42)",
+            "170000000.005:42)",
+            "17000000000.005:4",
+            "1700000000:005:42",
+            "1700000000.005.42",
+            "1700000000.0x5:42",
+            "17000000/0.005:42",
+            "1700000000.005:",
+        ] {
+            assert_eq!(at(other), None, "{other}");
+        }
+        let line = b"type=SYSCALL msg=audit(1700000000.005:42): arch=c000003e";
+        let id = parse_fast(line, 2).map(|h| h.id);
+        assert_eq!(id, parse_general(line, 2).ok().map(|h| h.id));
+        assert_eq!(
+            id.map(|i| (i.sec, i.milli, i.serial)),
+            Some((1_700_000_000, 5, 42))
+        );
     }
 
     #[test]

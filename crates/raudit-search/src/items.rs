@@ -580,6 +580,48 @@ pub fn extract_search_items<'a>(
     Ok(ex.s)
 }
 
+/// Whether a record of type `rtype` can give its event a key: only the parsers of
+/// SYSCALL, CONFIG_CHANGE and the MAC records (`simple_message`) read `key=`
+/// (checked for every type in the tests). Lets a `-k` search skip the others.
+pub fn record_may_give_key(rtype: i32) -> bool {
+    matches!(
+        rtype,
+        t::SYSCALL | t::CONFIG_CHANGE | t::MAC_POLICY_LOAD..=t::MAC_UNLBL_STCDEL
+    )
+}
+
+/// Whether a record of type `rtype` can give its event a pid: the types whose
+/// parser reads `pid=` (see [`Extractor::record`]; checked for every type in the
+/// tests). PATH, CWD, EXECVE, PROCTITLE, SOCKADDR… never do.
+pub fn record_may_give_pid(rtype: i32) -> bool {
+    matches!(
+        rtype,
+        t::SYSCALL
+            | t::FEATURE_CHANGE
+            | t::ANOM_LINK
+            | t::USER
+            | t::FIRST_USER_MSG..=t::USER_END
+            | t::USER_CHAUTHTOK..=t::LAST_USER_MSG
+            | t::FIRST_USER_MSG2..=t::LAST_USER_MSG2
+            | t::LOGIN
+            | t::DAEMON_START
+            | t::DAEMON_END
+            | t::DAEMON_ABORT
+            | t::DAEMON_CONFIG
+            | t::DAEMON_ROTATE
+            | t::DAEMON_RESUME
+            | t::AVC
+            | t::USER_AVC
+            | t::SECCOMP
+            | t::ANOM_PROMISCUOUS
+            | t::ANOM_ABEND
+            | t::INTEGRITY_DATA..=t::INTEGRITY_RULE
+            | t::NETFILTER_CFG
+            | t::EVENT_LISTENER
+            | t::TTY
+    )
+}
+
 impl<'a> Extractor<'a, '_> {
     /// Dispatches one record to its parser.
     fn record(&mut self, m: &mut Msg<'a>, debug: bool) -> Res {

@@ -13,7 +13,8 @@ use raudit_logfmt::Event;
 use crate::avc::{any_object, any_subject};
 use crate::criteria::{Criteria, Success};
 use crate::items::{
-    extract_search_items, SearchItems, UserNames, SUCCESS_FAILED, SUCCESS_UNSET, SUCCESS_YES,
+    extract_search_items, record_may_give_key, record_may_give_pid, SearchItems, UserNames,
+    SUCCESS_FAILED, SUCCESS_UNSET, SUCCESS_YES,
 };
 use crate::strings::strmatch;
 
@@ -200,14 +201,14 @@ fn context_match(c: &Criteria, s: &SearchItems<'_>) -> bool {
 ///   events with a SOCKADDR record when a host or file criterion is set (the
 ///   SOCKADDR parser prints its length complaints);
 /// - `-k K`: every extracted key comes from the text after a `key=` of some
-///   record: a quoted value (up to the next quote: K, which must occur in it, is
+///   record of a type that reads keys ([`record_may_give_key`]): a quoted value (up to the next quote: K, which must occur in it, is
 ///   looked for there), a `(…)` value (kept up to its first `)`, which must
 ///   exist, then split into keys: K is looked for there), or a hex-decoded value
 ///   (then: maybe). ausearch's
 ///   in-place edits only ever write spaces, so a K without spaces is unaffected;
 ///   a K with a space is not prefiltered;
 /// - `-p P` (P ≥ 0): every extracted pid is `strtoul` of the text after a `pid=`
-///   of some record, up to the next space. When that text starts with a run of 1
+///   of some record of a type that reads pids ([`record_may_give_pid`]), up to the next space. When that text starts with a run of 1
 ///   to 9 digits, the pid is the run's value (below 2^31); anything else (a sign,
 ///   a space, 10 or more digits that may wrap) means maybe.
 ///
@@ -304,12 +305,12 @@ impl Prefilter {
             m |= MARK_SOCKADDR;
         }
         if let Some(k) = &self.key {
-            if self.key_maybe(k, msg) {
+            if record_may_give_key(rtype) && self.key_maybe(k, msg) {
                 m |= MARK_KEY;
             }
         }
         if let Some(pid) = self.pid {
-            if self.pid_maybe(pid, msg) {
+            if record_may_give_pid(rtype) && self.pid_maybe(pid, msg) {
                 m |= MARK_PID;
             }
         }
@@ -337,12 +338,18 @@ impl Prefilter {
             return true;
         }
         if let Some(k) = &self.key {
-            if !ev.records().any(|r| self.key_maybe(k, r.msg)) {
+            if !ev
+                .records()
+                .any(|r| record_may_give_key(r.rtype) && self.key_maybe(k, r.msg))
+            {
                 return false;
             }
         }
         if let Some(pid) = self.pid {
-            if !ev.records().any(|r| self.pid_maybe(pid, r.msg)) {
+            if !ev
+                .records()
+                .any(|r| record_may_give_pid(r.rtype) && self.pid_maybe(pid, r.msg))
+            {
                 return false;
             }
         }

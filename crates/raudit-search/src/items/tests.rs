@@ -887,3 +887,54 @@ mod props {
         }
     }
 }
+
+/// `record_may_give_key` / `record_may_give_pid` name every record type whose
+/// parser can yield a key or a pid: each type, with bodies shaped for each parser
+/// (syscall, user, login, AVC, config change, daemon, anomaly, TTY, integrity,
+/// netfilter), never yields one outside them.
+#[test]
+fn key_and_pid_types_are_the_ones_whose_parsers_read_them() {
+    let bodies = [
+        SYSCALL_BODY,
+        "pid=20 uid=0 auid=0 ses=1 subj=x msg='op=login acct=\"root\" exe=\"/bin/login\" hostname=? addr=? terminal=tty1 res=success' key=\"files\"",
+        "pid=20 uid=0 subj=s:local_login_t old-auid=4294967295 auid=1000 tty=tty1 old-ses=4294967295 ses=2 res=1 key=\"files\"",
+        "avc:  denied  {read} for  pid=20 comm=\"x\" path=\"/etc/shadow\" scontext=a:b:c tcontext=d:e:f tclass=file key=\"files\"",
+        "auid=0 ses=1 op=add_rule key=\"files\" list=4 res=1 pid=20",
+        "op=start ver=3.0.9 format=raw kernel=6.1 auid=0 pid=20 uid=0 ses=1 subj=x res=success key=\"files\"",
+        "auid=0 uid=0 gid=0 ses=1 subj=x pid=20 comm=\"x\" exe=\"/x\" sig=11 res=1 key=\"files\"",
+        "tty pid=20 uid=0 auid=0 ses=1 major=4 minor=1 comm=\"x\" data=6869 key=\"files\"",
+        "pid=20 uid=0 auid=0 ses=1 op=x cause=y comm=\"x\" name=\"/x\" res=1 key=\"files\"",
+        "table=x family=2 entries=1 op=register pid=20 subj=x comm=\"x\" key=\"files\"",
+        "pid=20 key=\"files\"",
+        "key=\"files\" pid=20",
+    ];
+    let c = Criteria {
+        key: s("files"),
+        pid: 20,
+        ..Criteria::default()
+    };
+    let (mut keys, mut pids) = (0, 0);
+    for rtype in 0..=3100 {
+        for body in bodies {
+            let ev = event(&[(rtype, body)]);
+            let Ok(it) = run(&ev, &c).0 else { continue };
+            if strs(&it.keys).iter().any(|k| k == "files") {
+                assert!(
+                    record_may_give_key(rtype),
+                    "type {rtype} gave a key: {body}"
+                );
+                keys += 1;
+            }
+            if it.pid == 20 {
+                assert!(
+                    record_may_give_pid(rtype),
+                    "type {rtype} gave a pid: {body}"
+                );
+                pids += 1;
+            }
+        }
+    }
+    // the bodies reach the parsers that read them
+    assert!(record_may_give_key(t::SYSCALL) && keys >= 3, "{keys}");
+    assert!(pids > 900, "{pids}");
+}
