@@ -217,11 +217,10 @@ impl Run<'_> {
         // anything else (they only had to read as records of that time).
         let (start, end) = (self.opts.crit.start_time, self.opts.crit.end_time);
         let eoe = self.asm.eoe_timeout();
+        // (A NUL in the line does not matter: see `peek_id`.)
         let mut outside = |line: &[u8]| {
-            let head = &line[..line.len().min(80)];
-            let out = memchr::memchr(0, head).is_none()
-                && raudit_logfmt::header::peek_id(line, eoe)
-                    .is_some_and(|id| (start != 0 && id.sec < start) || (end != 0 && id.sec > end));
+            let out = raudit_logfmt::header::peek_id(line, eoe)
+                .is_some_and(|id| (start != 0 && id.sec < start) || (end != 0 && id.sec > end));
             if out {
                 pos.set(pos.get() + line.len() as u64);
             }

@@ -51,6 +51,14 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if hay.len() > 4096 || needle.len() > 16 {
         return memchr::memmem::find(hay, needle);
     }
+    // Record parsers mostly search for the field that comes next: right at `from`
+    // (needles that start with the space) or one byte on.
+    if hay.first() == needle.first() && hay.starts_with(needle) {
+        return Some(0);
+    }
+    if hay.get(1) == needle.first() && hay[1..].starts_with(needle) {
+        return Some(1);
+    }
     let mut k = 0;
     for (i, &b) in needle.iter().enumerate() {
         if RANK[b as usize] < RANK[needle[k] as usize] {
@@ -205,6 +213,20 @@ mod tests {
             c in proptest::sample::select(b"ab =\"\x80\xff\x00".to_vec())) {
             for from in 0..hay.len().min(20) {
                 proptest::prop_assert_eq!(byte_pos(c, &hay[from..]), memchr::memchr(c, &hay[from..]));
+            }
+        }
+
+        #[test]
+        fn find_from_is_memmem(hay in proptest::collection::vec(
+            proptest::sample::select(b"pid= ua\"\x00".to_vec()), 0..120),
+            needle in proptest::sample::select(vec![
+                &b" pid="[..], b"pid=", b"ppid=", b"uid=", b"auid=", b"p", b"  ", b"a\"u",
+            ])) {
+            for from in 0..hay.len().min(40) {
+                proptest::prop_assert_eq!(
+                    find_from(&hay, from, needle),
+                    memchr::memmem::find(&hay[from..], needle).map(|i| i + from)
+                );
             }
         }
     }
