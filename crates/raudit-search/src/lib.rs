@@ -59,3 +59,61 @@ pub fn strerror(e: &std::io::Error) -> String {
         None => e.to_string(),
     }
 }
+
+/// Where ausearch and aureport read, chosen as they choose it.
+pub(crate) enum Source<'a> {
+    /// `-if FILE`: one file (its metadata: a regular file can be read back by
+    /// position, and its size drives a progress bar).
+    File(&'a [u8], std::fs::Metadata),
+    /// A log and its rotated set: `-if DIR` (`DIR/audit.log`) or the configured
+    /// log file (with `--input-logs`, or when stdin is not a pipe).
+    Logs(Vec<u8>),
+    /// Standard input (a pipe).
+    Stdin,
+}
+
+/// The input of a run with `-if input` (None: not given), `--input-logs`
+/// (`force_logs`) and the configured `log_file`. Prints the tools' note for a
+/// directory; on a path that cannot be examined prints `stat: …` and returns None
+/// (the tools then exit 1).
+pub(crate) fn source<'a>(
+    input: Option<&'a [u8]>,
+    force_logs: bool,
+    log_file: &[u8],
+    stderr: &mut dyn std::io::Write,
+) -> Option<Source<'a>> {
+    use std::os::unix::ffi::OsStrExt;
+    let Some(input) = input else {
+        return Some(if force_logs || !stdin_is_fifo() {
+            Source::Logs(log_file.to_vec())
+        } else {
+            Source::Stdin
+        });
+    };
+    match std::fs::metadata(std::ffi::OsStr::from_bytes(input)) {
+        Err(e) => {
+            let _ = writeln!(stderr, "stat: {}", strerror(&e));
+            None
+        }
+        Ok(m) if m.is_dir() => {
+            let mut dir = input.to_vec();
+            if dir.last() != Some(&b'/') {
+                dir.push(b'/');
+            }
+            dir.extend_from_slice(b"audit.log");
+            let _ = writeln!(
+                stderr,
+                "NOTE - using logs in {}",
+                String::from_utf8_lossy(&dir)
+            );
+            Some(Source::Logs(dir))
+        }
+        Ok(m) => Some(Source::File(input, m)),
+    }
+}
+
+fn stdin_is_fifo() -> bool {
+    rustix::fs::fstat(rustix::stdio::stdin()).is_ok_and(|st| {
+        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo
+    })
+}

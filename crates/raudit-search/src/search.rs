@@ -352,12 +352,6 @@ impl Run<'_> {
     }
 }
 
-fn stdin_is_fifo() -> bool {
-    rustix::fs::fstat(rustix::stdio::stdin()).is_ok_and(|st| {
-        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo
-    })
-}
-
 /// Runs ausearch with `args` (without the program name). Returns the exit code.
 pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
     run(args, None, stdout, stderr)
@@ -487,26 +481,16 @@ fn run(
             run.drain();
         }
         rc
-    } else if let Some(input) = &opts.input {
-        match std::fs::metadata(std::ffi::OsStr::from_bytes(input)) {
-            Err(e) => {
-                let _ = writeln!(run.stderr, "stat: {}", crate::strerror(&e));
-                return 1;
-            }
-            Ok(m) if m.is_dir() => {
-                let mut dir = input.clone();
-                if dir.last() != Some(&b'/') {
-                    dir.push(b'/');
-                }
-                dir.extend_from_slice(b"audit.log");
-                let _ = writeln!(
-                    run.stderr,
-                    "NOTE - using logs in {}",
-                    String::from_utf8_lossy(&dir)
-                );
-                run.logs(&dir)
-            }
-            Ok(m) => {
+    } else {
+        match crate::source(
+            opts.input.as_deref(),
+            opts.force_logs,
+            &conf.log_file,
+            run.stderr,
+        ) {
+            None => return 1,
+            Some(crate::Source::Logs(path)) => run.logs(&path),
+            Some(crate::Source::File(input, m)) => {
                 // a single regular file: records can be read back by position
                 run.lazy_ok = m.is_file();
                 let rc = run.file(input);
@@ -515,16 +499,15 @@ fn run(
                 }
                 rc
             }
+            Some(crate::Source::Stdin) => {
+                from_stdin = true;
+                run.read(std::io::stdin().lock());
+                if run.chk.is_some() {
+                    let _ = write!(run.stderr, "Warning - checkpointing stdin is not supported");
+                }
+                0
+            }
         }
-    } else if opts.force_logs || !stdin_is_fifo() {
-        run.logs(&conf.log_file)
-    } else {
-        from_stdin = true;
-        run.read(std::io::stdin().lock());
-        if run.chk.is_some() {
-            let _ = write!(run.stderr, "Warning - checkpointing stdin is not supported");
-        }
-        0
     };
     run.flush();
     if let (Some(mut c), false) = (run.chk.take(), from_stdin) {

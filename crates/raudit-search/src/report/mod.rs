@@ -1027,12 +1027,6 @@ fn classify_conf(head: i32, o: &ReportOptions) -> bool {
     }
 }
 
-fn stdin_is_fifo() -> bool {
-    rustix::fs::fstat(rustix::stdio::stdin()).is_ok_and(|st| {
-        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo
-    })
-}
-
 /// Runs aureport with `args` (without the program name). Returns the exit code.
 pub fn main(args: &[Vec<u8>], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
     run_main(args, stdout, stderr, false)
@@ -1101,41 +1095,30 @@ fn run_main(
             name: Vec::new(),
         })
     });
-    let rc = if let Some(input) = &opts.input {
-        match std::fs::metadata(std::ffi::OsStr::from_bytes(input)) {
-            Err(e) => {
-                run.finish();
-                let _ = writeln!(run.stderr, "stat: {}", crate::strerror(&e));
-                return 1;
-            }
-            Ok(m) if m.is_dir() => {
-                let mut dir = input.clone();
-                if dir.last() != Some(&b'/') {
-                    dir.push(b'/');
-                }
-                dir.extend_from_slice(b"audit.log");
-                let _ = writeln!(
-                    run.stderr,
-                    "NOTE - using logs in {}",
-                    String::from_utf8_lossy(&dir)
-                );
-                run.logs(&dir)
-            }
-            Ok(m) => {
-                if want_progress {
-                    run.progress = progress_bar(Some(m.len()));
-                }
-                run.file(input)
-            }
+    let rc = match crate::source(
+        opts.input.as_deref(),
+        opts.force_logs,
+        &conf.log_file,
+        run.stderr,
+    ) {
+        None => {
+            run.finish();
+            return 1;
         }
-    } else if opts.force_logs || !stdin_is_fifo() {
-        run.logs(&conf.log_file)
-    } else {
-        if want_progress {
-            run.progress = progress_bar(None);
+        Some(crate::Source::Logs(path)) => run.logs(&path),
+        Some(crate::Source::File(input, m)) => {
+            if want_progress {
+                run.progress = progress_bar(Some(m.len()));
+            }
+            run.file(input)
         }
-        run.read(std::io::stdin().lock(), b"stdin");
-        0
+        Some(crate::Source::Stdin) => {
+            if want_progress {
+                run.progress = progress_bar(None);
+            }
+            run.read(std::io::stdin().lock(), b"stdin");
+            0
+        }
     };
     if let Some(pb) = run.progress.take() {
         pb.finish_and_clear();
