@@ -63,16 +63,7 @@ pub fn body_start(msg: &[u8]) -> Option<usize> {
     Some(i)
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// Bit 7 of each byte of `x` that equals the byte of `pat` (exact for the
-/// lowest such byte; higher ones may be spurious, which is all a search needs).
-#[inline]
-fn eq_bytes(x: u64, pat: u64) -> u64 {
-    let v = x ^ pat;
-    v.wrapping_sub(LO) & !v & HI
-}
+use raudit_logfmt::swar::{eq_bytes, word};
 
 /// The first space (or also `=` when `eq`) in `s[from..end]`, or `end`: eight
 /// bytes at a time (fields are short; no per-call setup).
@@ -80,13 +71,10 @@ fn eq_bytes(x: u64, pat: u64) -> u64 {
 fn find_delim(s: &[u8], from: usize, end: usize, eq: bool) -> usize {
     let s = &s[..end];
     let mut i = from;
-    while let Some(c) = s.get(i..i + 8) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let x = u64::from_le_bytes(w);
-        let mut m = eq_bytes(x, LO * u64::from(b' '));
+    while let Some(x) = word(s, i) {
+        let mut m = eq_bytes(x, b' ');
         if eq {
-            m |= eq_bytes(x, LO * u64::from(b'='));
+            m |= eq_bytes(x, b'=');
         }
         if m != 0 {
             return i + (m.trailing_zeros() / 8) as usize;

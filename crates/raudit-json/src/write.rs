@@ -99,15 +99,13 @@ fn escaped_from(out: &mut Vec<u8>, s: &[u8], mut i: usize) {
 
 /// True when some byte of `x` is a control, non-ASCII, `"`, `\\` or `%`.
 fn needs_attention(x: u64) -> bool {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    use raudit_logfmt::swar::{eq_bytes, HI, LO};
     let ctl = x.wrapping_sub(LO * 0x20) & !x & HI;
     (x & HI) != 0
         || ctl != 0
-        || zero(x ^ (LO * b'"' as u64)) != 0
-        || zero(x ^ (LO * b'\\' as u64)) != 0
-        || zero(x ^ (LO * b'%' as u64)) != 0
+        || eq_bytes(x, b'"') != 0
+        || eq_bytes(x, b'\\') != 0
+        || eq_bytes(x, b'%') != 0
 }
 
 fn pct(out: &mut Vec<u8>, b: u8) {

@@ -243,17 +243,11 @@ fn fast_id(line: &[u8], eoe_timeout: i64) -> Option<(usize, EventId)> {
 /// The position of the first space in `s`, eight bytes at a time.
 #[inline(always)]
 fn space_at(s: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let mut at = 0;
-    while let Some(chunk) = s.get(at..at + 8) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let y = u64::from_le_bytes(w) ^ (ONES * u64::from(b' '));
-        // the high bit of every zero byte of y, exactly (no borrow between bytes)
-        let zero = !(((y & LOW7) + LOW7) | y | LOW7);
-        if zero != 0 {
-            return Some(at + (zero.trailing_zeros() / 8) as usize);
+    while let Some(x) = crate::swar::word(s, at) {
+        let m = crate::swar::eq_bytes(x, b' ');
+        if m != 0 {
+            return Some(at + (m.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }

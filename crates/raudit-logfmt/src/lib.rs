@@ -6,6 +6,7 @@
 //!   (`fgets` with a fixed buffer, strings ending at the first NUL).
 //! - [`assemble`]: grouping records into events (a sans-IO state machine on record time).
 //! - [`event`]: an assembled event and its records.
+//! - [`swar`]: byte searches a word at a time (short distances).
 #![forbid(unsafe_code)]
 
 pub mod assemble;
@@ -15,6 +16,7 @@ pub mod interpret;
 pub mod lines;
 pub mod normalize;
 pub mod num;
+pub mod swar;
 
 pub use assemble::Assembler;
 pub use event::{Event, EventId, LogFormat, Record};

@@ -86,35 +86,7 @@ pub fn chr_from(hay: &[u8], from: usize, c: u8) -> Option<usize> {
     byte_pos(c, tail).map(|i| i + from)
 }
 
-/// How far [`byte_pos`] looks eight bytes at a time before handing over to `memchr`.
-const SHORT_SPAN: usize = 32;
-
-/// `memchr` for short distances (the end of a field's value): the first
-/// [`SHORT_SPAN`] bytes are examined a word at a time in place (no call, no
-/// dispatch), the rest by `memchr`.
-#[inline(always)]
-pub fn byte_pos(c: u8, hay: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let pat = LO.wrapping_mul(u64::from(c));
-    let mut i = 0;
-    while i < SHORT_SPAN {
-        let Some(chunk) = hay.get(i..i + 8) else {
-            break;
-        };
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(w) ^ pat;
-        // A zero byte of x is a match; the lowest flagged byte is always a true one
-        // (the borrow only flags bytes above a zero byte).
-        let z = x.wrapping_sub(LO) & !x & HI;
-        if z != 0 {
-            return Some(i + (z.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    memchr::memchr(c, &hay[i..]).map(|p| p + i)
-}
+pub use raudit_logfmt::swar::byte_pos;
 
 /// The part of `s` a C function would see as a string: up to the first NUL.
 #[inline]
@@ -207,15 +179,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        #[test]
-        fn byte_pos_is_memchr(hay in proptest::collection::vec(
-            proptest::sample::select(b"ab =\"\x80\xff\x00".to_vec()), 0..200),
-            c in proptest::sample::select(b"ab =\"\x80\xff\x00".to_vec())) {
-            for from in 0..hay.len().min(20) {
-                proptest::prop_assert_eq!(byte_pos(c, &hay[from..]), memchr::memchr(c, &hay[from..]));
-            }
-        }
-
         #[test]
         fn find_from_is_memmem(hay in proptest::collection::vec(
             proptest::sample::select(b"pid= ua\"\x00".to_vec()), 0..120),
