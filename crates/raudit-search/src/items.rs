@@ -580,20 +580,20 @@ pub fn extract_search_items<'a>(
     Ok(ex.s)
 }
 
-/// Whether a record of type `rtype` can give its event a key: only the parsers of
+/// Record types that can give their event a key: only the parsers of
 /// SYSCALL, CONFIG_CHANGE and the MAC records (`simple_message`) read `key=`
 /// (checked for every type in the tests). Lets a `-k` search skip the others.
-pub fn record_may_give_key(rtype: i32) -> bool {
+const fn key_type(rtype: i32) -> bool {
     matches!(
         rtype,
         t::SYSCALL | t::CONFIG_CHANGE | t::MAC_POLICY_LOAD..=t::MAC_UNLBL_STCDEL
     )
 }
 
-/// Whether a record of type `rtype` can give its event a pid: the types whose
+/// Record types that can give their event a pid: the types whose
 /// parser reads `pid=` (see [`Extractor::record`]; checked for every type in the
 /// tests). PATH, CWD, EXECVE, PROCTITLE, SOCKADDR… never do.
-pub fn record_may_give_pid(rtype: i32) -> bool {
+const fn pid_type(rtype: i32) -> bool {
     matches!(
         rtype,
         t::SYSCALL
@@ -620,6 +620,46 @@ pub fn record_may_give_pid(rtype: i32) -> bool {
             | t::EVENT_LISTENER
             | t::TTY
     )
+}
+
+/// Record types below this bound are in the tables below; none above reads a key
+/// or a pid.
+const TYPE_TABLE: usize = 3072;
+
+/// A bit per record type below [`TYPE_TABLE`], set where `pid_type` (`pid`) or
+/// `key_type` says so.
+const fn type_bits(pid: bool) -> [u64; TYPE_TABLE / 64] {
+    let mut bits = [0u64; TYPE_TABLE / 64];
+    let mut t = 0;
+    while t < TYPE_TABLE {
+        if (pid && pid_type(t as i32)) || (!pid && key_type(t as i32)) {
+            bits[t / 64] |= 1 << (t % 64);
+        }
+        t += 1;
+    }
+    bits
+}
+
+static KEY_TYPES: [u64; TYPE_TABLE / 64] = type_bits(false);
+static PID_TYPES: [u64; TYPE_TABLE / 64] = type_bits(true);
+
+#[inline(always)]
+fn in_bits(bits: &[u64; TYPE_TABLE / 64], rtype: i32) -> bool {
+    let t = rtype as u32 as usize;
+    t < TYPE_TABLE && bits[t / 64] >> (t % 64) & 1 != 0
+}
+
+/// Whether a record of type `rtype` can give its event a key (see `key_type`);
+/// a table lookup, for the prefilter's per-line test.
+#[inline]
+pub fn record_may_give_key(rtype: i32) -> bool {
+    in_bits(&KEY_TYPES, rtype)
+}
+
+/// Whether a record of type `rtype` can give its event a pid (see `pid_type`).
+#[inline]
+pub fn record_may_give_pid(rtype: i32) -> bool {
+    in_bits(&PID_TYPES, rtype)
 }
 
 impl<'a> Extractor<'a, '_> {
