@@ -16,8 +16,7 @@
 //!   array does (a freed slot is reused lowest first).
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BinaryHeap, VecDeque};
 
 use crate::event::{Event, EventId};
 use crate::header::Header;
@@ -28,31 +27,6 @@ const EOE: i32 = 1320;
 /// True for record types that make a one-record event complete on arrival.
 pub fn is_single_record_type(t: i32) -> bool {
     t == 1327 || !(1300..2100).contains(&t) || t == 2000 || (1406..=1419).contains(&t)
-}
-
-/// A small multiplicative hasher for event identities (not exposed to untrusted
-/// collision attacks in a way that matters: a log can only slow its own search).
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(n as u64);
-    }
-    fn write_i64(&mut self, n: i64) {
-        self.write_u64(n as u64);
-    }
 }
 
 /// A sorted sequence tuned for keys that mostly arrive in order (records of a log):
@@ -118,8 +92,6 @@ impl<T: Ord + Copy> Sorted<T> {
 struct Slot {
     ev: Event,
     complete: bool,
-    /// Next building slot with the same identity (different node).
-    next_same: Option<usize>,
 }
 
 /// Groups records into events; see the module documentation for the rules.
@@ -127,8 +99,6 @@ pub struct Assembler {
     eoe_timeout: i64,
     slots: Vec<Option<Slot>>,
     free: BinaryHeap<Reverse<usize>>,
-    /// First building slot per identity; others with the same identity chain from it.
-    building: HashMap<EventId, usize, BuildHasherDefault<IdHasher>>,
     /// Building events by start second, for the timeout (kept sorted by second; the
     /// order among equal seconds does not matter, they always time out together).
     by_sec: Sorted<(i64, usize)>,
@@ -151,7 +121,6 @@ impl Assembler {
             eoe_timeout,
             slots: Vec::new(),
             free: BinaryHeap::new(),
-            building: HashMap::default(),
             by_sec: Sorted::default(),
             order: Sorted::default(),
             ready: 0,
@@ -238,17 +207,12 @@ impl Assembler {
                 return true;
             }
         }
-        let mut at = self.building.get(&hdr.id).copied();
-        while let Some(i) = at {
-            let Some(slot) = &mut self.slots[i] else {
-                break;
-            };
-            if slot.ev.node.as_deref() == hdr.node {
+        if let Some(i) = self.building(&hdr.id, hdr.node) {
+            if let Some(slot) = &mut self.slots[i] {
                 put(&mut slot.ev, hdr.rtype, line, sep, marks, pos);
                 self.last = Some(i);
                 return true;
             }
-            at = slot.next_same;
         }
         if hdr.rtype == EOE {
             return false;
@@ -269,18 +233,15 @@ impl Assembler {
             }
         };
         let single = is_single_record_type(hdr.rtype);
-        let mut next_same = None;
         if single {
             self.ready += 1;
         } else {
-            next_same = self.building.insert(hdr.id, i);
             self.by_sec.insert_by((hdr.id.sec, i), |x| x.0);
             self.last = Some(i);
         }
         self.slots[i] = Some(Slot {
             ev,
             complete: single,
-            next_same,
         });
         self.order.insert((hdr.id, i));
         // Time out events that started eoe_timeout or more seconds before this one.
@@ -304,50 +265,37 @@ impl Assembler {
         }
         slot.complete = true;
         self.ready += 1;
-        let id = slot.ev.id;
-        let after = slot.next_same.take();
-        // Unlink j from its identity chain.
-        match self.building.get(&id).copied() {
-            Some(first) if first == j => match after {
-                Some(n) => {
-                    self.building.insert(id, n);
-                }
-                None => {
-                    self.building.remove(&id);
-                }
-            },
-            Some(first) => {
-                let mut at = first;
-                while let Some(Some(s)) = self.slots.get_mut(at) {
-                    if s.next_same == Some(j) {
-                        s.next_same = after;
-                        break;
-                    }
-                    match s.next_same {
-                        Some(n) => at = n,
-                        None => break,
-                    }
-                }
-            }
-            None => {}
+    }
+
+    /// The slot of the event being built with identity `id` and `node` (there is
+    /// at most one: a second is only started when there is none). Held events are
+    /// in `order`, sorted by identity; a new record's identity is most often newer
+    /// than all of them, which one comparison tells.
+    #[inline]
+    fn building(&self, id: &EventId, node: Option<&[u8]>) -> Option<usize> {
+        let order = &self.order.0;
+        match order.back() {
+            Some(b) if b.0 >= *id => {}
+            _ => return None,
         }
+        let from = order.partition_point(|x| x.0 < *id);
+        order
+            .range(from..)
+            .take_while(|x| x.0 == *id)
+            .map(|x| x.1)
+            .find(|&i| {
+                self.slots[i]
+                    .as_ref()
+                    .is_some_and(|s| !s.complete && s.ev.node.as_deref() == node)
+            })
     }
 
     /// An `EOE` record for `hdr`'s identity arrived (a live kernel stream): the
     /// event being built with that identity and node is complete.
     pub fn end_of_event(&mut self, hdr: &Header<'_>) {
-        let mut at = self.building.get(&hdr.id).copied();
-        while let Some(i) = at {
-            let Some(slot) = &self.slots[i] else {
-                break;
-            };
-            if slot.ev.node.as_deref() == hdr.node {
-                let sec = slot.ev.id.sec;
-                self.by_sec.remove_by(&(sec, i), |x| x.0);
-                self.complete(i);
-                return;
-            }
-            at = slot.next_same;
+        if let Some(i) = self.building(&hdr.id, hdr.node) {
+            self.by_sec.remove_by(&(hdr.id.sec, i), |x| x.0);
+            self.complete(i);
         }
     }
 
@@ -619,5 +567,101 @@ type=SYSCALL msg=audit(13.000:5): h\n";
             "node=a type=PATH msg=audit(10.000:2): a",
         ]);
         assert_eq!(got, vec![(1, 1), (2, 2), (2, 1)]);
+    }
+
+    /// The rules of the module documentation, written as plainly as possible.
+    #[derive(Default)]
+    struct Model {
+        /// (identity, node, slot, complete, record texts)
+        held: Vec<(EventId, Option<Vec<u8>>, usize, bool, Vec<Vec<u8>>)>,
+    }
+
+    type Released = (EventId, Option<Vec<u8>>, Vec<Vec<u8>>);
+
+    impl Model {
+        fn add(&mut self, h: &Header<'_>, line: &[u8], eoe: i64, out: &mut Vec<Released>) {
+            let node = h.node.map(<[u8]>::to_vec);
+            if let Some(e) = self
+                .held
+                .iter_mut()
+                .find(|e| !e.3 && e.0 == h.id && e.1 == node)
+            {
+                e.4.push(line.to_vec());
+                return;
+            }
+            if h.rtype == EOE {
+                return;
+            }
+            let slot = (0..)
+                .find(|s| self.held.iter().all(|e| e.2 != *s))
+                .unwrap_or(0);
+            let single = is_single_record_type(h.rtype);
+            self.held
+                .push((h.id, node, slot, single, vec![line.to_vec()]));
+            for e in &mut self.held {
+                if e.0.sec <= h.id.sec.saturating_sub(eoe) {
+                    e.3 = true;
+                }
+            }
+            self.release(out);
+        }
+
+        fn release(&mut self, out: &mut Vec<Released>) {
+            loop {
+                let Some(first) =
+                    (0..self.held.len()).min_by_key(|&i| (self.held[i].0, self.held[i].2))
+                else {
+                    return;
+                };
+                if !self.held[first].3 {
+                    return;
+                }
+                let e = self.held.remove(first);
+                out.push((e.0, e.1, e.4));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The assembler releases the same events, with the same records, in the
+        /// same order as the plain model, for any interleaving of identities,
+        /// nodes, single-record types and EOEs.
+        #[test]
+        fn assembler_is_the_model(
+            recs in proptest::collection::vec(
+                (0i64..8, 0u32..2, 0u64..4, 0usize..3, 0usize..6), 0..80),
+            eoe in 0i64..4,
+        ) {
+            let types = [1300, 1302, 1320, 1327, 1112, 1305];
+            let nodes: [Option<&[u8]>; 3] = [None, Some(b"a"), Some(b"b")];
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            let mut a = Assembler::new(eoe);
+            let mut m = Model::default();
+            let mut sec = 100;
+            for (n, (step, milli, serial, node, ty)) in recs.into_iter().enumerate() {
+                sec += step / 3;
+                let h = Header {
+                    node: nodes[node],
+                    type_name: b"T",
+                    rtype: types[ty],
+                    id: EventId { sec: sec - step % 3, milli, serial },
+                };
+                let line = format!("r{n}");
+                a.add_piece(&h, line.as_bytes(), None);
+                while let Some(e) = a.next_ready() {
+                    got.push((e.id, e.node.clone(), e.records().map(|r| r.msg.to_vec()).collect()));
+                }
+                m.add(&h, line.as_bytes(), eoe, &mut want);
+            }
+            a.terminate_all();
+            while let Some(e) = a.next_ready() {
+                got.push((e.id, e.node.clone(), e.records().map(|r| r.msg.to_vec()).collect()));
+            }
+            for e in &mut m.held {
+                e.3 = true;
+            }
+            m.release(&mut want);
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 }
