@@ -569,11 +569,13 @@ type=SYSCALL msg=audit(13.000:5): h\n";
         assert_eq!(got, vec![(1, 1), (2, 2), (2, 1)]);
     }
 
+    /// A held event of the model: (identity, node, slot, complete, record texts).
+    type Held = (EventId, Option<Vec<u8>>, usize, bool, Vec<Vec<u8>>);
+
     /// The rules of the module documentation, written as plainly as possible.
     #[derive(Default)]
     struct Model {
-        /// (identity, node, slot, complete, record texts)
-        held: Vec<(EventId, Option<Vec<u8>>, usize, bool, Vec<Vec<u8>>)>,
+        held: Vec<Held>,
     }
 
     type Released = (EventId, Option<Vec<u8>>, Vec<Vec<u8>>);
