@@ -1078,7 +1078,11 @@ fn collector_killed_at_random_moments_logs_every_record_once() {
     while next <= N || !unacked.is_empty() {
         let mut c = Collector::start_on(&d, port, "tcp_max_per_addr = 4\n");
         let pid = c.child.as_ref().unwrap().id() as i32;
+        // Killed after a random time or a random number of acknowledgements,
+        // whichever comes first (a fast collector must still be killed mid-run).
         let deadline = Instant::now() + Duration::from_millis(10 + next_rand(100));
+        let kill_after = 1 + next_rand(u64::from(N) / 8);
+        let mut acked_here = 0u64;
         let mut r = Raw::new(c.connect());
         r.s.set_read_timeout(Some(Duration::from_millis(200)))
             .unwrap();
@@ -1120,7 +1124,7 @@ fn collector_killed_at_random_moments_logs_every_record_once() {
             if inflight.is_empty() {
                 break;
             }
-            if !killed && kills < 12 && Instant::now() > deadline {
+            if !killed && kills < 12 && (Instant::now() > deadline || acked_here >= kill_after) {
                 nix_kill(pid, libc::SIGKILL);
                 killed = true;
                 kills += 1;
@@ -1130,6 +1134,7 @@ fn collector_killed_at_random_moments_logs_every_record_once() {
                     assert_eq!(h.kind, kind::ACK);
                     assert_eq!(Some(h.sequence), inflight.pop_front());
                     assert_eq!(unacked.pop_front(), Some(h.sequence));
+                    acked_here += 1;
                 }
                 None => break,
             }
