@@ -249,12 +249,17 @@ fn loginuid(pid: &str) -> u32 {
         .unwrap_or(u32::MAX)
 }
 
+/// The uid owning `/proc/PID` (u32::MAX when the process is gone).
+fn proc_uid(pid: u32) -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(format!("/proc/{pid}"))
+        .map(|m| m.uid())
+        .unwrap_or(u32::MAX)
+}
+
 /// `audit_format_signal_info`.
 fn signal_info_text(op: &str, auid: u32, pid: u32, ctx: &[u8], res: &str) -> String {
-    use std::os::unix::fs::MetadataExt;
-    let uid = std::fs::metadata(format!("/proc/{pid}"))
-        .map(|m| m.uid())
-        .unwrap_or(u32::MAX);
+    let uid = proc_uid(pid);
     let ses = match std::fs::read(format!("/proc/{pid}/sessionid")) {
         Ok(b) if b.len() < 16 => String::from_utf8_lossy(&b).into_owned(),
         _ => "4294967295".into(),
@@ -432,7 +437,13 @@ impl Daemon {
             }
             return None;
         }
-        Some((loginuid(&pid.to_string()), pid as u32, Vec::new()))
+        // As the kernel records a signal to the audit daemon: the sender's
+        // loginuid, or its uid when the loginuid is unset.
+        let auid = match loginuid(&pid.to_string()) {
+            u32::MAX => proc_uid(pid as u32),
+            auid => auid,
+        };
+        Some((auid, pid as u32, Vec::new()))
     }
 
     fn signal(&mut self, sig: i32, pid: i32) -> bool {

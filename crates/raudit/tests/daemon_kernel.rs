@@ -263,7 +263,103 @@ fn side_by_side_round(g: &mut KernelGuard, format: &str) -> (String, String) {
         "{format}: {} records byte-identical between auditd and raudit --multicast",
         wa.len()
     );
+    real_tools_read_alike(format, (&a, &da), (&r, &dr), (&begin, &end));
     (a, r)
+}
+
+/// The real ausearch and aureport read raudit's log as they read auditd's. Each
+/// log is cut to the marker window plus the daemon's own DAEMON_* records (the
+/// two daemons started at different moments, so what precedes the window
+/// differs): the real tools find the same daemon events in both, print the same
+/// per-type, per-key and per-executable summaries, and nothing on stderr.
+fn real_tools_read_alike(
+    format: &str,
+    auditd: (&str, &Path),
+    raudit: (&str, &Path),
+    (begin, end): (&str, &str),
+) {
+    if !Path::new("/usr/sbin/ausearch").exists() {
+        eprintln!("SKIP real_tools_read_alike: no /usr/sbin/ausearch");
+        return;
+    }
+    let cut = |(text, dir): (&str, &Path)| {
+        let mut on = false;
+        let mut kept = String::new();
+        for l in text.lines() {
+            on |= l.contains(begin);
+            if on || l.starts_with("type=DAEMON_") || l.contains(" type=DAEMON_") {
+                kept.push_str(l);
+                kept.push('\n');
+            }
+            on &= !l.contains(end);
+        }
+        let path = dir.join("window.log");
+        std::fs::write(&path, kept).unwrap();
+        path
+    };
+    let (la, lr) = (cut(auditd), cut(raudit));
+    let run = |prog: &str, args: &[&str], log: &Path| {
+        let out = Command::new(prog)
+            .args(args)
+            .arg("-if")
+            .arg(log)
+            .env("TZ", "UTC")
+            .env("LC_ALL", "C")
+            .output()
+            .expect(prog);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            err.is_empty(),
+            "{format}: {prog} {args:?} on {log:?}: {err}"
+        );
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let daemon_events = |log: &Path| {
+        let (rc, out) = run(
+            "/usr/sbin/ausearch",
+            &["-m", "DAEMON_START,DAEMON_END", "-i"],
+            log,
+        );
+        assert_eq!(rc, Some(0), "{format}: ausearch on {log:?}");
+        (
+            out.matches("type=DAEMON_START").count(),
+            out.matches("type=DAEMON_END").count(),
+        )
+    };
+    let theirs = daemon_events(&la);
+    assert_eq!(
+        theirs,
+        (1, 1),
+        "{format}: one start and one end in auditd's log"
+    );
+    assert_eq!(daemon_events(&lr), theirs, "{format}: daemon records");
+    for args in [
+        &["-e", "--summary"][..],
+        &["-k", "--summary"],
+        &["-x", "--summary"],
+        &["-s", "--summary"],
+    ] {
+        let theirs = run("/usr/sbin/aureport", args, &la);
+        assert_eq!(
+            run("/usr/sbin/aureport", args, &lr),
+            theirs,
+            "{format}: aureport {args:?}"
+        );
+    }
+    // the main summary: the same lines but the time range (the daemons' start and end)
+    let main = |log: &Path| {
+        let (rc, out) = run("/usr/sbin/aureport", &[], log);
+        let rest: Vec<String> = out
+            .lines()
+            .filter(|l| !l.starts_with("Selected time") && !l.starts_with("Range of time"))
+            .map(str::to_string)
+            .collect();
+        (rc, rest)
+    };
+    assert_eq!(main(&lr), main(&la), "{format}: aureport summary");
 }
 
 /// Byte compatibility side by side, live: the real auditd as the unicast
