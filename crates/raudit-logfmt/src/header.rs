@@ -265,9 +265,7 @@ fn ten_digit_stamp(s: &[u8], i: usize) -> Option<(u64, u64)> {
     const FIXED: u64 = 0x00FF_0000_00FF_0000;
     const PUNCT: u64 = (b':' as u64) << 48 | (b'.' as u64) << 16;
     let (n, high) = swar_digits(s.get(i..i + 8)?);
-    let mut w = [0u8; 8];
-    w.copy_from_slice(s.get(i + 8..i + 16)?);
-    let x = u64::from_le_bytes(w);
+    let x = crate::swar::word(s, i + 8)?;
     // as in swar_digits; `.` and `:` carry nothing when they are there
     let bad = ((x & HI) ^ ZERO) | ((x.wrapping_add(0x0606_0606_0606_0606) & HI) ^ ZERO);
     if n != 8 || bad & DIGITS != 0 || x & FIXED != PUNCT {
