@@ -7,6 +7,8 @@
 //! `avc:  denied  { read } for`) are kept as words. Offsets are relative to the
 //! record text, so the fields of all records of an event fit one reusable vector.
 
+use raudit_logfmt::swar::{eq_bytes, word};
+
 /// What a piece of the body is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -62,8 +64,6 @@ pub fn body_start(msg: &[u8]) -> Option<usize> {
     }
     Some(i)
 }
-
-use raudit_logfmt::swar::{eq_bytes, word};
 
 /// The first space (or also `=` when `eq`) in `s[from..end]`, or `end`: eight
 /// bytes at a time (fields are short; no per-call setup).

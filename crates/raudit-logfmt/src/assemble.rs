@@ -107,8 +107,8 @@ pub struct Assembler {
     ready: usize,
     /// The slot of the last event started while building: records mostly follow the
     /// record before them, and a building slot is the only one with its identity and
-    /// node (a second is only made when the chain has none), so a match here is the
-    /// slot the chain walk would find.
+    /// node (a second is only started when there is none), so a match here is the
+    /// slot `Assembler::building` would find.
     last: Option<usize>,
     /// Storage of released events, reused for new ones.
     spare: Vec<Event>,

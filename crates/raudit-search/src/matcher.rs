@@ -201,16 +201,17 @@ fn context_match(c: &Criteria, s: &SearchItems<'_>) -> bool {
 ///   events with a SOCKADDR record when a host or file criterion is set (the
 ///   SOCKADDR parser prints its length complaints);
 /// - `-k K`: every extracted key comes from the text after a `key=` of some
-///   record of a type that reads keys ([`record_may_give_key`]): a quoted value (up to the next quote: K, which must occur in it, is
-///   looked for there), a `(…)` value (kept up to its first `)`, which must
-///   exist, then split into keys: K is looked for there), or a hex-decoded value
-///   (then: maybe). ausearch's
-///   in-place edits only ever write spaces, so a K without spaces is unaffected;
-///   a K with a space is not prefiltered;
+///   record of a type that reads keys ([`record_may_give_key`]): a quoted value
+///   (up to the next quote: K, which must occur in it, is looked for there), a
+///   `(…)` value (kept up to its first `)`, which must exist, then split into
+///   keys: K is looked for there), or a hex-decoded value (then: maybe).
+///   ausearch's in-place edits only ever write spaces, so a K without spaces is
+///   unaffected; a K with a space is not prefiltered;
 /// - `-p P` (P ≥ 0): every extracted pid is `strtoul` of the text after a `pid=`
-///   of some record of a type that reads pids ([`record_may_give_pid`]), up to the next space. When that text starts with a run of 1
-///   to 9 digits, the pid is the run's value (below 2^31); anything else (a sign,
-///   a space, 10 or more digits that may wrap) means maybe.
+///   of some record of a type that reads pids ([`record_may_give_pid`]), up to
+///   the next space. When that text starts with a run of 1 to 9 digits, the pid
+///   is the run's value (below 2^31); anything else (a sign, a space, 10 or more
+///   digits that may wrap) means maybe.
 ///
 /// The same tests run per record as the records arrive ([`Prefilter::line_marks`],
 /// kept by the assembler in [`Event::marks`]); [`Prefilter::may_match_marks`] then
